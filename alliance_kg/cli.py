@@ -1,0 +1,88 @@
+"""The ``alliance-kg`` command line."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from alliance_kg import __version__, paths
+
+
+def _store_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        help="store location (default: $ALLIANCE_KG_STORE or var/store under the project)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alliance-kg",
+        description="Build, query and serve the alliance-kg knowledge graph.",
+    )
+    parser.add_argument("--version", action="version", version=f"alliance-kg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check the records in data/ without writing anything")
+    _store_arg(p)
+    p.add_argument("--data", type=Path, default=paths.DATA, help="records directory")
+
+    p = sub.add_parser("load", help="validate, convert, check shapes and swap in a new store")
+    _store_arg(p)
+    p.add_argument("--data", type=Path, default=paths.DATA, help="records directory")
+
+    p = sub.add_parser("query", help="run a SPARQL query on the store")
+    _store_arg(p)
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("query", help="query text, @FILE, or - for standard input")
+
+    p = sub.add_parser("export", help="write the whole graph to standard output or a file")
+    _store_arg(p)
+    p.add_argument("--format", choices=["nquads", "trig", "turtle"], default="nquads")
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint and REST API")
+    _store_arg(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--query-timeout", type=float, default=30.0, metavar="SECONDS")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes")
+    p.add_argument(
+        "--max-result-bytes", type=int, default=64 * 1024 * 1024,
+        help="answers larger than this get a 507 problem instead of a body",
+    )
+    p.add_argument(
+        "--scratch", action="store_true",
+        help="start on an empty in-memory store that accepts SPARQL Update and graph writes",
+    )
+    p.add_argument("--sparql-endpoint", metavar="URL", help="run canned queries on this endpoint")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    store = paths.store_path(getattr(args, "store", None))
+    if args.command == "validate":
+        from loaders.build import validate
+
+        return validate(args.data)
+    if args.command == "load":
+        from loaders.build import load
+
+        return load(args.data, store)
+    if args.command == "query":
+        from alliance_kg.query import run_cli_query
+
+        return run_cli_query(store, args.query, args.format)
+    if args.command == "export":
+        from alliance_kg.query import export
+
+        return export(store, args.format, args.output)
+    if args.command == "serve":
+        from api.server import serve
+
+        return serve(args, store)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

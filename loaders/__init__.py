@@ -1,0 +1,1 @@
+"""Curated records in data/ → validated records → RDF → an Oxigraph store."""

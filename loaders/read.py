@@ -1,0 +1,117 @@
+"""Read data/ into typed records, collecting every error with its file, record and field."""
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from loaders.records import RECORD_TYPES
+
+
+@dataclass(frozen=True, order=True)
+class RecordError:
+    file: str
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"record {self.record}" if self.record else "file"
+        field = f", field {self.field}" if self.field else ""
+        return f"{self.file}: {where}{field}: {self.message}"
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit dates or booleans: 2024-05-14 and 'no' stay text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp",
+                                                            "tag:yaml.org,2002:bool")]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+CSV_LISTS = ("aliases", "sources")  # CSV cells holding ;-separated lists
+
+
+@dataclass
+class Records:
+    """Every record, by file stem (``agreements``, ``municipalities`` ...), in file order."""
+
+    by_file: dict[str, list[BaseModel]]
+    errors: list[RecordError]
+
+    def __getitem__(self, stem: str) -> list[BaseModel]:
+        return self.by_file.get(stem, [])
+
+
+def read(data_dir: Path) -> Records:
+    by_file: dict[str, list[BaseModel]] = {}
+    errors: list[RecordError] = []
+    known = set(RECORD_TYPES)
+    for path in sorted(data_dir.iterdir()):
+        if path.name.startswith(".") or path.is_dir() or path.suffix.lower() == ".md":
+            continue
+        name = path.name
+        if path.stem not in known or path.suffix not in (".yaml", ".csv"):
+            errors.append(RecordError(name, "", "", "not a known record file"))
+            continue
+        raw, problem = _rows(path)
+        if problem:
+            errors.append(RecordError(name, "", "", problem))
+            continue
+        model = RECORD_TYPES[path.stem][0]
+        records = by_file.setdefault(path.stem, [])
+        for position, row in enumerate(raw, start=1):
+            label = _label(row, position, path)
+            if not isinstance(row, dict):
+                errors.append(RecordError(name, label, "", "a record must be a mapping of fields"))
+                continue
+            try:
+                records.append(model.model_validate(row))
+            except ValidationError as exc:
+                for err in exc.errors():
+                    field = ".".join(str(part) for part in err["loc"]) or ""
+                    message = err["msg"].removeprefix("Value error, ")
+                    errors.append(RecordError(name, label, field, message))
+    return Records(by_file, errors)
+
+
+def _label(row: object, position: int, path: Path) -> str:
+    """How an error names a record: its id, else its position."""
+    if isinstance(row, dict) and isinstance(row.get("id"), str) and row["id"]:
+        return row["id"]
+    return f"#{position}" + (f" (line {position + 1})" if path.suffix == ".csv" else "")
+
+
+def _rows(path: Path) -> tuple[list, str | None]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return [], f"line {line}: not UTF-8 ({exc.reason} at byte {exc.start})"
+    text = text.removeprefix("\ufeff")
+    if path.suffix == ".csv":
+        rows = []
+        for row in csv.DictReader(io.StringIO(text, newline="")):
+            if None in row:
+                return [], f"line {len(rows) + 2}: more cells than header columns"
+            cleaned = {k: v for k, v in row.items() if v not in ("", None)}
+            for key in CSV_LISTS:
+                if key in cleaned:
+                    cleaned[key] = [part.strip() for part in cleaned[key].split(";")]
+            rows.append(cleaned)
+        return rows, None
+    try:
+        content = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        return [], f"not valid YAML: {exc}".replace("\n", " ")
+    if content is None:
+        return [], None
+    if not isinstance(content, list):
+        return [], "the file must hold a list of records"
+    return content, None
