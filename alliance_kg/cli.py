@@ -47,11 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query-timeout", type=float, default=30.0, metavar="SECONDS")
     p.add_argument("--workers", type=int, default=2, help="query worker processes")
     p.add_argument(
-        "--max-result-bytes", type=int, default=64 * 1024 * 1024,
+        "--max-result-bytes",
+        type=int,
+        default=64 * 1024 * 1024,
         help="answers larger than this get a 507 problem instead of a body",
     )
     p.add_argument(
-        "--scratch", action="store_true",
+        "--scratch",
+        action="store_true",
         help="start on an empty in-memory store that accepts SPARQL Update and graph writes",
     )
     p.add_argument("--sparql-endpoint", metavar="URL", help="run canned queries on this endpoint")

@@ -58,6 +58,7 @@ def publish(location: Path, partial: Path, version: str) -> Path:
         shutil.rmtree(partial)
     else:
         partial.rename(final)
+    os.utime(final)  # newest first when pruning
     link = location.parent / f".{location.name}.link-{os.getpid()}"
     if link.is_symlink():
         link.unlink()

@@ -311,8 +311,14 @@ class Holding(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     role: Literal[
-        "mayor", "governor", "county-head", "district-head", "union-head", "council-chair",
-        "minister", "committee-chair",
+        "mayor",
+        "governor",
+        "county-head",
+        "district-head",
+        "union-head",
+        "council-chair",
+        "minister",
+        "committee-chair",
     ]
     of: Slug  # the municipality or organization the post is in
     as_of: PartialDate

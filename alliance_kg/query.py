@@ -1,0 +1,111 @@
+"""`alliance-kg query` and `alliance-kg export` on the embedded store."""
+
+import io
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from alliance_kg import store as stores
+from loaders.rdf import NS
+
+RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
+GRAPH_FORMATS = {
+    "table": ox.RdfFormat.TURTLE,
+    "csv": ox.RdfFormat.N_TRIPLES,
+    "json": ox.RdfFormat.JSON_LD,
+}
+EXPORT_FORMATS = {
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "turtle": ox.RdfFormat.TURTLE,
+}
+
+
+def read_query_argument(value: str) -> str:
+    """QUERY is the text itself, ``@FILE`` or ``-`` for standard input."""
+    if value == "-":
+        return sys.stdin.read()
+    if value.startswith("@"):
+        return Path(value[1:]).read_text(encoding="utf-8")
+    return value
+
+
+def run(store: ox.Store, sparql: str):
+    """Run a query the way every entry point does: the default graph is the union of all graphs."""
+    return store.query(sparql, use_default_graph_as_union=True)
+
+
+def format_result(result, fmt: str) -> bytes:
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "table":
+            return b"true\n" if bool(result) else b"false\n"
+        return result.serialize(format=RESULT_FORMATS[fmt])
+    if isinstance(result, ox.QueryTriples):
+        return ox.serialize(result, format=GRAPH_FORMATS[fmt], prefixes=NS)
+    if fmt != "table":
+        return result.serialize(format=RESULT_FORMATS[fmt])
+    return _table(result).encode("utf-8")
+
+
+def _table(solutions: ox.QuerySolutions) -> str:
+    names = [v.value for v in solutions.variables]
+    rows = [["" if row[name] is None else _show(row[name]) for name in names] for row in solutions]
+    widths = [max([len(name), *(len(r[i]) for r in rows)]) for i, name in enumerate(names)]
+    out = io.StringIO()
+    out.write("  ".join(name.ljust(w) for name, w in zip(names, widths, strict=True)).rstrip())
+    out.write("\n" + "  ".join("-" * w for w in widths) + "\n")
+    for r in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+    return out.getvalue()
+
+
+def _show(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        return term.value + (f"@{term.language}" if term.language else "")
+    return str(term)
+
+
+def run_cli_query(location: Path, query: str, fmt: str) -> int:
+    try:
+        store = stores.open_read_only(location)
+    except stores.StoreMissing as missing:
+        print(f"alliance-kg: {missing}", file=sys.stderr)
+        return 1
+    try:
+        result = run(store, read_query_argument(query))
+        sys.stdout.buffer.write(format_result(result, fmt))
+    except (SyntaxError, OSError, ValueError) as error:
+        print(f"alliance-kg: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def export_bytes(store: ox.Store, fmt: str) -> bytes:
+    """The whole graph, sorted so that the same store always gives the same bytes."""
+    quads = sorted(store, key=str)
+    if fmt == "turtle":
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=NS)
+    if fmt == "nquads":
+        return b"".join(
+            sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True))
+        )
+    return ox.serialize(quads, format=EXPORT_FORMATS[fmt], prefixes=NS)
+
+
+def export(location: Path, fmt: str, output: Path | None) -> int:
+    try:
+        data = export_bytes(stores.open_read_only(location), fmt)
+    except stores.StoreMissing as missing:
+        print(f"alliance-kg: {missing}", file=sys.stderr)
+        return 1
+    if output:
+        output.write_bytes(data)
+        print(f"wrote {len(data)} bytes to {output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
