@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     _store_arg(p)
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("query", help="query text, @FILE, or - for standard input")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind ?NAME to VALUE (an IRI or text), as the canned queries' parameters are bound",
+    )
 
     p = sub.add_parser("export", help="write the whole graph to standard output or a file")
     _store_arg(p)
@@ -75,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "query":
         from alliance_kg.query import run_cli_query
 
-        return run_cli_query(store, args.query, args.format)
+        return run_cli_query(store, args.query, args.format, args.param)
     if args.command == "export":
         from alliance_kg.query import export
 

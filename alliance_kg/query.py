@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from alliance_kg import canned
 from alliance_kg import store as stores
 from loaders.rdf import NS
 
@@ -31,9 +32,27 @@ def read_query_argument(value: str) -> str:
     return value
 
 
-def run(store: ox.Store, sparql: str):
+def run(store: ox.Store, sparql: str, substitutions: dict | None = None):
     """Run a query the way every entry point does: the default graph is the union of all graphs."""
-    return store.query(sparql, use_default_graph_as_union=True)
+    return store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+
+
+def parameters(sparql: str, assignments: list[str]) -> dict:
+    """Substitutions from NAME=VALUE pairs, typed by the query's header where it declares them."""
+    query = canned.parse("query", sparql)
+    declared = {p.name for p in query.parameters}
+    values = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep:
+            raise canned.BadParameter(f"--param {assignment!r} is not NAME=VALUE")
+        values[name] = value
+    extra = tuple(
+        canned.Parameter(name, "iri" if value.startswith(("http://", "https://")) else "string", "")
+        for name, value in values.items()
+        if name not in declared
+    )
+    return canned.CannedQuery("query", "", "", sparql, query.parameters + extra).bind(values)
 
 
 def format_result(result, fmt: str) -> bytes:
@@ -69,14 +88,15 @@ def _show(term) -> str:
     return str(term)
 
 
-def run_cli_query(location: Path, query: str, fmt: str) -> int:
+def run_cli_query(location: Path, query: str, fmt: str, params: list[str] = ()) -> int:
     try:
         store = stores.open_read_only(location)
     except stores.StoreMissing as missing:
         print(f"alliance-kg: {missing}", file=sys.stderr)
         return 1
     try:
-        result = run(store, read_query_argument(query))
+        sparql = read_query_argument(query)
+        result = run(store, sparql, parameters(sparql, list(params)))
         sys.stdout.buffer.write(format_result(result, fmt))
     except (SyntaxError, OSError, ValueError) as error:
         print(f"alliance-kg: {error}", file=sys.stderr)

@@ -1,0 +1,219 @@
+"""The loader: promised errors for bad records, determinism, and the atomic swap."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from alliance_kg import paths
+from alliance_kg import store as stores
+from alliance_kg.query import export_bytes, run
+from loaders import build
+
+POHANG = "https://w3id.org/alliance-kg/id/municipality/pohang"
+COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A private copy of data/ that a test may break."""
+    copy = tmp_path / "data"
+    shutil.copytree(paths.DATA, copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    location = tmp_path_factory.mktemp("built") / "store"
+    assert build.load(paths.DATA, location) == 0
+    return location
+
+
+def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "alliance_kg.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def count(location: Path) -> int:
+    return int(next(iter(run(stores.open_read_only(location), COUNT)))["n"].value)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Each bad record, and the file, record, field and message the error must name.
+BAD_RECORDS = [
+    (
+        "missing source",
+        "municipalities.csv",
+        ",mois-legal-dong-codes-2022;wikidata-municipalities,\n",
+        ",,\n",
+        "municipalities.csv: record seoul, field sources: ",
+    ),
+    (
+        "unknown party",
+        "agreements.yaml",
+        "- pohang\n",
+        "- pohang-nowhere\n",
+        "agreements.yaml: record ",
+    ),
+    ("impossible date", "agreements.yaml", "2024-05-14", "2024-02-30", "is not a real date"),
+    (
+        "malformed QID",
+        "municipalities.csv",
+        ",Q42157,",
+        ",42157,",
+        "municipalities.csv: record pohang, field wikidata: '42157' is not a Wikidata QID",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "file", "old", "new", "expected"), BAD_RECORDS, ids=[c[0] for c in BAD_RECORDS]
+)
+def test_bad_record_gives_the_promised_error(data, tmp_path, built, case, file, old, new, expected):
+    replace_in(data / file, old, new)
+    before = stores.current_build(built)
+    result = cli("load", "--data", str(data), "--store", str(built))
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert stores.current_build(built) == before
+
+
+def test_duplicate_id_names_both_records(data):
+    text = (data / "municipalities.csv").read_text(encoding="utf-8")
+    pohang = next(line for line in text.splitlines() if line.startswith("pohang,"))
+    (data / "municipalities.csv").write_text(text + pohang + "\n", encoding="utf-8")
+    result = cli("validate", "--data", str(data))
+    assert result.returncode == 1
+    assert result.stderr.count("record pohang, field id: id 'pohang' is used twice") == 2
+
+
+def test_wrong_encoding_names_file_and_line(data):
+    path = data / "statuses.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("euc-kr"))
+    result = cli("validate", "--data", str(data))
+    assert result.returncode == 1
+    assert "statuses.yaml: file: line " in result.stderr and "not UTF-8" in result.stderr
+
+
+def test_decomposed_hangul_is_refused(data):
+    import unicodedata
+
+    replace_in(
+        data / "municipalities.csv", ",포항시,", f",{unicodedata.normalize('NFD', '포항시')},"
+    )
+    result = cli("validate", "--data", str(data))
+    assert "record pohang, field name_ko: text is not NFC-normalised" in result.stderr
+
+
+def test_all_errors_are_reported_at_once(data):
+    replace_in(data / "municipalities.csv", ",Q42157,", ",X1,")
+    replace_in(data / "municipalities.csv", ",Q42097,", ",X2,")
+    result = cli("validate", "--data", str(data))
+    assert "record pohang, field wikidata" in result.stderr
+    assert "record gyeongju, field wikidata" in result.stderr
+
+
+def test_same_records_give_the_same_dump(tmp_path, built):
+    other = tmp_path / "again" / "store"
+    assert build.load(paths.DATA, other) == 0
+    first = export_bytes(stores.open_read_only(built), "nquads")
+    assert first == export_bytes(stores.open_read_only(other), "nquads")
+    assert first == build.build_quads(paths.DATA, report=lambda _: None)[1]
+    assert b"_:" not in first  # no blank nodes
+
+
+def test_swap_is_atomic_and_readers_keep_their_store(data, tmp_path):
+    location = tmp_path / "store"
+    assert build.load(data, location) == 0
+    old_build, old_count = stores.current_build(location), count(location)
+    reader = stores.open_read_only(location)
+
+    replace_in(data / "municipalities.csv", "Pohang-si;", "Pohang-si;Steel City;")
+    assert build.load(data, location) == 0
+    assert stores.current_build(location) != old_build
+    assert count(location) == old_count + 1
+    # A reader that opened the old build before the swap still answers from it.
+    assert int(next(iter(run(reader, COUNT)))["n"].value) == old_count
+
+
+def test_killed_load_leaves_the_old_store_and_the_next_load_succeeds(data, tmp_path):
+    location = tmp_path / "store"
+    assert build.load(data, location) == 0
+    before = stores.current_build(location)
+    # Make the load slow enough to kill mid-way: a large extra data set to convert and write.
+    rows = "".join(
+        f"x{i},시{i},X{i},city,gyeonggi,9{i:04d},,,,,mois-legal-dong-codes-2022,\n"
+        for i in range(4000)
+    )
+    with (data / "municipalities.csv").open("a", encoding="utf-8") as f:
+        f.write(rows)
+    loader = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "alliance_kg.cli",
+            "load",
+            "--data",
+            str(data),
+            "--store",
+            str(location),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in loader.stderr:  # wait until it is past validation, then kill it
+        if "convert to RDF" in line or "SHACL" in line:
+            break
+    time.sleep(0.2)
+    loader.send_signal(signal.SIGKILL)
+    loader.wait()
+    assert stores.current_build(location) == before
+    assert count(location) > 0
+    assert build.load(data, location) == 0
+    assert not list(stores.builds_dir(location).glob("partial-*"))
+
+
+def test_store_option_and_environment_variable(tmp_path, built):
+    query = "ASK { ?x ?p ?o }"
+    assert cli("query", "--store", str(built), query).stdout == "true\n"
+    assert cli("query", query, env={"ALLIANCE_KG_STORE": str(built)}).stdout == "true\n"
+    missing = cli("query", "--store", str(tmp_path / "none"), query)
+    assert missing.returncode == 1 and "run `alliance-kg load` first" in missing.stderr
+
+
+def test_query_formats(built):
+    query = f"SELECT ?l {{ <{POHANG}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    table = cli("query", "--store", str(built), query).stdout
+    assert "포항시@ko" in table and "(2 rows)" in table
+    json = cli("query", "--store", str(built), "--format", "json", query).stdout
+    assert '"xml:lang":"ko"' in json.replace(" ", "")
+    csv = cli("query", "--store", str(built), "--format", "csv", query).stdout
+    assert csv.splitlines()[0] == "l"
+
+
+def test_export_formats_reload_to_the_same_triples(tmp_path, built):
+    source = stores.open_read_only(built)
+    for fmt, rdf_format in (("nquads", ox.RdfFormat.N_QUADS), ("trig", ox.RdfFormat.TRIG)):
+        out = tmp_path / f"dump.{fmt}"
+        assert cli("export", "--store", str(built), "--format", fmt, "-o", str(out)).returncode == 0
+        again = ox.Store()
+        again.load(path=str(out), format=rdf_format)
+        assert len(again) == len(source)
