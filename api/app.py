@@ -1,0 +1,203 @@
+"""The FastAPI application: a small factory that other parts of the API add their routers to.
+
+    app = create_app(Settings(store=Path("var/store")))
+    app.include_router(my_router)
+
+``create_app`` wires what every route shares: the query worker pool (``app.state.pool``, see
+:mod:`api.workers`; started and stopped with the app), the settings (``app.state.settings``),
+CORS, one access-log line per request, and problem+json (RFC 9457) for every error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from alliance_kg import __version__, paths
+from api.problems import Problem, problem_response
+from api.workers import QueryPool
+
+access_log = logging.getLogger("alliance_kg.access")
+error_log = logging.getLogger("alliance_kg.errors")
+
+YASGUI_DIR = paths.ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
+
+
+@dataclass
+class Settings:
+    """How the server runs; ``alliance-kg serve`` fills it from its options."""
+
+    store: Path | None = None  # store location (read-only mode)
+    scratch_dir: Path | None = None  # directory of the writable scratch store (scratch mode)
+    query_timeout: float = 30.0
+    workers: int = 2
+    max_result_bytes: int = 64 * 1024 * 1024
+    memory_limit: int | None = None  # address-space cap per worker, bytes
+    queries_dir: Path = field(default_factory=lambda: paths.QUERIES)
+    yasgui_dir: Path | None = field(default_factory=lambda: YASGUI_DIR)
+
+    @property
+    def scratch(self) -> bool:
+        return self.scratch_dir is not None
+
+
+def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
+    """The app for these settings; ``pool`` defaults to one built from them."""
+    if pool is None:
+        pool = QueryPool(
+            store=settings.store,
+            scratch_dir=settings.scratch_dir,
+            size=settings.workers,
+            max_result_bytes=settings.max_result_bytes,
+            memory_limit=settings.memory_limit,
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="alliance-kg",
+        version=__version__,
+        description="South Korean local governments and the ties between them: SPARQL and REST.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.pool = pool
+
+    app.add_exception_handler(Problem, _problem)
+    app.add_exception_handler(HTTPException, _http_exception)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+    from api import graph_store, sparql
+
+    app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    if settings.yasgui_dir is not None and settings.yasgui_dir.is_dir():
+        app.mount("/static/yasgui", StaticFiles(directory=settings.yasgui_dir), name="yasgui")
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["Location", "Content-Type", "Retry-After", "Vary"],
+        max_age=3600,
+    )
+    app.add_middleware(AccessLog)
+    return app
+
+
+# --------------------------------------------------------------------------------------------
+# Errors: problem+json, always
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return exc.response()
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    p = Problem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+    return p.response()
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    detail = "; ".join(
+        f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in errors
+    )
+    return Problem(
+        400, detail or "Invalid request.", slug="invalid-request", errors=_plain(errors)
+    ).response()
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    error_log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem_response(
+        {
+            "type": "about:blank",
+            "title": "Internal Server Error",
+            "status": 500,
+            "detail": f"An unexpected {type(exc).__name__} occurred; it has been logged.",
+        }
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Validation errors carry arbitrary objects; keep what JSON can say."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items() if k != "ctx"}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Access log
+
+
+class AccessLog:
+    """One line per request: client, method, path, status, bytes, total and query time."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status, size = 500, 0
+
+        async def send_and_count(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_count)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            client = scope.get("client") or ("-", 0)
+            target = scope.get("path", "")
+            qs = scope.get("query_string", b"").decode("latin-1")
+            if qs:
+                target += "?" + (qs if len(qs) <= 300 else qs[:300] + f"...({len(qs)} chars)")
+            query_ms = (scope.get("state") or {}).get("query_ms")
+            access_log.info(
+                '%s "%s %s" %d %d %.1fms%s',
+                client[0],
+                scope.get("method", "-"),
+                target,
+                status,
+                size,
+                ms,
+                f" query={query_ms}ms" if query_ms is not None else "",
+            )

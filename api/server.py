@@ -1,0 +1,89 @@
+"""``alliance-kg serve``: run the app under uvicorn on the store (or on a scratch store)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from alliance_kg import paths
+from alliance_kg.store import StoreMissing, current_build
+
+
+def ensure_store(store: Path) -> int:
+    """Build the store from ``data/`` if there is none yet; 0 when a store is there."""
+    try:
+        current_build(store)
+        return 0
+    except StoreMissing as e:
+        print(f"alliance-kg serve: {e}; building it from {paths.DATA} first", file=sys.stderr)
+    from loaders.build import load
+
+    status = load(paths.DATA, store)
+    if status != 0:
+        print("alliance-kg serve: the store could not be built; not serving", file=sys.stderr)
+        return status
+    try:
+        current_build(store)
+    except StoreMissing as e:
+        print(f"alliance-kg serve: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    for name in ("alliance_kg.access", "alliance_kg.errors", "alliance_kg.workers"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+def serve(args: argparse.Namespace, store: Path) -> int:
+    import uvicorn
+
+    from api.app import Settings, create_app
+    from api.workers import default_memory_limit
+
+    scratch_dir = None
+    if args.scratch:
+        scratch_dir = Path(tempfile.mkdtemp(prefix="alliance-kg-scratch-"))
+    else:
+        status = ensure_store(store)
+        if status != 0:
+            return status
+    settings = Settings(
+        store=None if args.scratch else store,
+        scratch_dir=scratch_dir,
+        query_timeout=args.query_timeout,
+        workers=args.workers,
+        max_result_bytes=args.max_result_bytes,
+        memory_limit=default_memory_limit(args.max_result_bytes),
+    )
+    _configure_logging()
+    what = "an empty scratch store (writable)" if args.scratch else f"{current_build(store)}"
+    print(
+        f"alliance-kg serve: {what}; SPARQL at http://{args.host}:{args.port}/sparql, "
+        f"graph store at /store; {1 if args.scratch else args.workers} query worker(s), "
+        f"{args.query_timeout:g} s timeout",
+        file=sys.stderr,
+    )
+    try:
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port,
+            access_log=False,
+            log_level="warning",
+            timeout_graceful_shutdown=5,
+        )
+    finally:
+        if scratch_dir is not None:
+            shutil.rmtree(scratch_dir, ignore_errors=True)
+    return 0

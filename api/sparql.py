@@ -1,0 +1,450 @@
+"""``/sparql``: the SPARQL 1.1 Protocol endpoint, its service description and its query page.
+
+- Queries come by GET (``?query=``), by form POST or as an ``application/sparql-query`` body;
+  updates by form POST or as ``application/sparql-update`` (and only with ``--scratch``).
+- ``default-graph-uri`` / ``named-graph-uri`` (and ``using-graph-uri`` /
+  ``using-named-graph-uri`` for updates) set the dataset. Without them, and without FROM in the
+  query, the default graph is the union of all graphs, as in ``alliance-kg query``.
+- The result format follows ``format``/``output``/``results`` if given, else ``Accept``.
+- A GET without a query returns the service description, or the YASGUI page to a browser.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, Response
+
+from api.negotiation import Offer, choose, content_type, format_parameter, not_acceptable
+from api.problems import Problem
+
+router = APIRouter()
+
+RESULT_OFFERS = [
+    Offer(
+        "application/sparql-results+json",
+        aliases=("application/json", "text/javascript", "application/javascript"),
+        value="JSON",
+    ),
+    Offer("application/sparql-results+xml", aliases=("application/xml", "text/xml"), value="XML"),
+    Offer("text/csv", value="CSV"),
+    Offer("text/tab-separated-values", value="TSV"),
+]
+GRAPH_OFFERS = [
+    Offer("text/turtle", aliases=("application/x-turtle", "text/n3"), value="TURTLE"),
+    Offer("application/n-triples", aliases=("text/plain",), value="N_TRIPLES"),
+    Offer("application/rdf+xml", aliases=("application/xml", "text/xml"), value="RDF_XML"),
+    Offer("application/ld+json", aliases=("application/json",), value="JSON_LD"),
+    Offer("application/n-quads", value="N_QUADS"),
+    Offer("application/trig", value="TRIG"),
+]
+HTML_OFFER = Offer("text/html", aliases=("application/xhtml+xml",), value="HTML")
+DESCRIPTION_OFFERS = [o for o in GRAPH_OFFERS if o.value in {"TURTLE", "RDF_XML", "JSON_LD"}]
+DESCRIPTION_OFFERS += [o for o in GRAPH_OFFERS if o.value == "N_TRIPLES"]
+
+READ_ONLY_DETAIL = (
+    "This endpoint is read-only: the graph is built from the records in data/. To change it, "
+    "edit the records in data/ and run `alliance-kg load`; the server picks up the new store "
+    "without a restart. To experiment with SPARQL Update, run `alliance-kg serve --scratch`, "
+    "which starts on an empty store that accepts writes."
+)
+
+
+def offer_pair(offer: Offer | None) -> tuple[str, str] | None:
+    return None if offer is None else (offer.media_type, offer.value)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading SPARQL text just enough to find its dataset clauses (pyoxigraph exposes no parse tree)
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<var>[?$][^\s{}()<>"'\#,;.\[\]=!|&*/+^?]*)
+  | (?P<open>\{) | (?P<close>\})
+  | (?P<word>[^\s{}()<>"'\#,;.\[\]=!|&*/+^$?@-][^\s{}()<>"'\#,;\[\]=!|&*/+^?]*)
+  | (?P<other>.)
+    """,
+    re.X | re.S,
+)
+
+
+@dataclass
+class Token:
+    kind: str
+    text: str
+    start: int
+    depth: int
+
+
+def tokens(text: str) -> list[Token]:
+    """The significant tokens of a query or update, with their brace depth.
+
+    >>> [t.text for t in tokens('SELECT * FROM <g> { ?s ?p "{" } # FROM')]
+    ['SELECT', '*', 'FROM', '<g>', '{', '?s', '?p', '"{"', '}']
+    """
+    out, depth = [], 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "close":
+            depth = max(depth - 1, 0)
+        out.append(Token(kind, m.group(), m.start(), depth))
+        if kind == "open":
+            depth += 1
+    return out
+
+
+def _top_keywords(text: str) -> list[Token]:
+    return [t for t in tokens(text) if t.kind == "word" and t.depth == 0]
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether a query names its own dataset (FROM / FROM NAMED).
+
+    >>> has_dataset_clause("SELECT * FROM <http://g> { ?s ?p ?o }")
+    True
+    >>> has_dataset_clause("SELECT ?from { ?s <http://ex/from> ?from } # FROM <x>")
+    False
+    """
+    return any(t.text.upper() == "FROM" for t in _top_keywords(query))
+
+
+def has_using_or_with(update: str) -> bool:
+    return any(t.text.upper() in ("USING", "WITH") for t in _top_keywords(update))
+
+
+def add_using(update: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """Apply the protocol's ``using-graph-uri``/``using-named-graph-uri`` to every operation
+    with a WHERE clause (INSERT/DELETE ... WHERE), as USING / USING NAMED clauses.
+
+    >>> add_using("INSERT { ?s a <C> } WHERE { ?s ?p ?o }", ["http://g"], [])
+    'INSERT { ?s a <C> } USING <http://g> WHERE { ?s ?p ?o }'
+    >>> add_using("DELETE WHERE { ?s ?p ?o }", ["http://g"], [])
+    'DELETE WHERE { ?s ?p ?o }'
+    """
+    clause = "".join(f"USING <{g}> " for g in default_graphs)
+    clause += "".join(f"USING NAMED <{g}> " for g in named_graphs)
+    toks = tokens(update)
+    inserts = []
+    for i, t in enumerate(toks):
+        if t.kind == "word" and t.depth == 0 and t.text.upper() == "WHERE":
+            before = toks[i - 1] if i else None
+            if before is not None and before.kind == "word" and before.text.upper() == "DELETE":
+                continue
+            inserts.append(t.start)
+    for pos in reversed(inserts):
+        update = update[:pos] + clause + update[pos:]
+    return update
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the request
+
+
+@dataclass
+class Operation:
+    query: str | None
+    update: str | None
+    params: list[tuple[str, str]]  # URL and form parameters, in order
+
+    def getlist(self, name: str) -> list[str]:
+        return [v for k, v in self.params if k == name]
+
+
+def _bad(detail: str, slug: str = "bad-request", title: str = "Bad Request") -> Problem:
+    return Problem(400, detail, title=title, slug=slug)
+
+
+def _media_type(request: Request) -> tuple[str, dict[str, str]]:
+    raw = request.headers.get("content-type", "")
+    parts = [p.strip() for p in raw.split(";")]
+    params = {}
+    for p in parts[1:]:
+        k, _, v = p.partition("=")
+        params[k.strip().lower()] = v.strip().strip('"').lower()
+    return parts[0].lower(), params
+
+
+def _decode(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad(f"The {what} is not valid UTF-8.", "bad-encoding") from None
+
+
+async def read_operation(request: Request) -> Operation:
+    url_params = list(request.query_params.multi_items())
+    if request.method == "GET":
+        params = url_params
+        if any(k == "update" for k, _ in params):
+            raise _bad(
+                "SPARQL Update must be sent by POST (form field `update` or an "
+                "application/sparql-update body), never by GET.",
+                "update-by-get",
+            )
+        queries = [v for k, v in params if k == "query"]
+        if len(queries) > 1:
+            raise _bad("The request has more than one `query` parameter.", "multiple-queries")
+        return Operation(queries[0] if queries else None, None, params)
+
+    media_type, mparams = _media_type(request)
+    charset = mparams.get("charset", "utf-8")
+    body = await request.body()
+    if media_type == "application/x-www-form-urlencoded":
+        text = _decode(body, "form body")
+        try:
+            form = parse_qsl(text, keep_blank_values=True, strict_parsing=False)
+        except ValueError as e:
+            raise _bad(f"Unreadable form body: {e}") from None
+        params = url_params + form
+        queries = [v for k, v in params if k == "query"]
+        updates = [v for k, v in params if k == "update"]
+        if len(queries) > 1 or len(updates) > 1:
+            raise _bad("The request has more than one query or update.", "multiple-queries")
+        if queries and updates:
+            raise _bad("The request has both a query and an update.", "query-and-update")
+        if not queries and not updates:
+            raise _bad("The form has no `query` or `update` field.", "missing-query")
+        return Operation(queries[0] if queries else None, updates[0] if updates else None, params)
+    if media_type in ("application/sparql-query", "application/sparql-update"):
+        if charset not in ("utf-8", "utf8"):
+            raise Problem(
+                415,
+                f"A {media_type} body must be UTF-8, not {charset}.",
+                title="Unsupported Media Type",
+                slug="unsupported-media-type",
+            )
+        if any(k in ("query", "update") for k, _ in url_params):
+            raise _bad(
+                f"A {media_type} body and a `query`/`update` URL parameter: send one only.",
+                "multiple-queries",
+            )
+        text = _decode(body, "request body")
+        if media_type == "application/sparql-query":
+            return Operation(text, None, url_params)
+        return Operation(None, text, url_params)
+    raise Problem(
+        415,
+        "POST a query as application/x-www-form-urlencoded (field `query`) or as "
+        "application/sparql-query, and an update as a form (field `update`) or as "
+        f"application/sparql-update; got {media_type or 'no Content-Type'}.",
+        title="Unsupported Media Type",
+        slug="unsupported-media-type",
+    )
+
+
+def _iris(values: list[str], param: str) -> list[str]:
+    for v in values:
+        try:
+            ox.NamedNode(v)
+        except ValueError:
+            raise _bad(f"`{param}` is not an absolute IRI: {v!r}", "bad-iri") from None
+    return values
+
+
+def endpoint_url(request: Request) -> str:
+    return str(request.url.replace(query="", fragment=""))
+
+
+# --------------------------------------------------------------------------------------------
+# The endpoint
+
+
+@router.api_route("/sparql", methods=["GET", "POST"], include_in_schema=True)
+async def sparql(request: Request) -> Response:
+    """The SPARQL 1.1 Protocol endpoint (query, update, service description, query page)."""
+    op = await read_operation(request)
+    accept = request.headers.get("accept")
+    fmt = format_parameter(op.params)
+    if op.query is None and op.update is None:
+        return service_description_or_page(request, accept, fmt)
+    settings = request.app.state.settings
+    if op.update is not None:
+        if not settings.scratch:
+            raise Problem(403, READ_ONLY_DETAIL, title="Read-only endpoint", slug="read-only")
+        using = _iris(op.getlist("using-graph-uri"), "using-graph-uri")
+        using_named = _iris(op.getlist("using-named-graph-uri"), "using-named-graph-uri")
+        update = op.update
+        if using or using_named:
+            if has_using_or_with(update):
+                raise _bad(
+                    "The update has USING or WITH clauses and the request "
+                    "using-graph-uri/using-named-graph-uri parameters: give the dataset once.",
+                    "dataset-conflict",
+                )
+            update = add_using(update, using, using_named)
+        job = {"kind": "update", "update": update, "base_iri": endpoint_url(request)}
+        return await run_job(request, job)
+
+    results = choose(RESULT_OFFERS, accept, fmt)
+    graph = choose(GRAPH_OFFERS, accept, fmt)
+    if results is None and graph is None:
+        raise not_acceptable(RESULT_OFFERS + GRAPH_OFFERS, accept, fmt)
+    default_graphs = _iris(op.getlist("default-graph-uri"), "default-graph-uri")
+    named_graphs = _iris(op.getlist("named-graph-uri"), "named-graph-uri")
+    job: dict[str, Any] = {
+        "kind": "query",
+        "query": op.query,
+        "base_iri": endpoint_url(request),
+        "results_format": offer_pair(results),
+        "graph_format": offer_pair(graph),
+        "asked": f"format={fmt}" if fmt else f"Accept: {accept}",
+    }
+    if default_graphs or named_graphs:
+        job["default_graph"] = default_graphs
+        job["named_graphs"] = named_graphs or None
+    else:
+        job["union"] = not has_dataset_clause(op.query or "")
+    return await run_job(request, job)
+
+
+async def run_job(request: Request, job: dict[str, Any]) -> Response:
+    """Run a job on the pool and turn its reply (or failure) into a response."""
+    from api.workers import PoolError
+
+    settings = request.app.state.settings
+    try:
+        reply = await request.app.state.pool.run(
+            job, settings.query_timeout, disconnected=request.is_disconnected
+        )
+    except PoolError as e:
+        headers = {"Retry-After": "5"} if e.kind == "busy" else {}
+        titles = {
+            "timeout": "Query timed out",
+            "busy": "Server busy",
+            "died": "Query worker stopped",
+            "gone": "Client went away",
+        }
+        raise Problem(
+            e.status,
+            str(e),
+            title=titles.get(e.kind, "Service Unavailable"),
+            slug="query-" + e.kind,
+            headers=headers,
+            **({"timeout": settings.query_timeout} if e.kind == "timeout" else {}),
+        ) from None
+    request.state.query_ms = round(reply.seconds * 1000, 1)
+    if reply.problem:
+        p = dict(reply.problem)
+        title, detail, slug = p.pop("title"), p.pop("detail"), p.pop("slug")
+        raise Problem(reply.status, detail, title=title, slug=slug, **p)
+    headers = {"Vary": "Accept", **reply.headers}
+    if reply.status == 204 or reply.media_type is None:
+        return Response(status_code=reply.status, headers=headers)
+    return Response(
+        reply.body,
+        status_code=reply.status,
+        media_type=content_type(reply.media_type),
+        headers=headers,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Service description and query page
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RESULT_FORMAT_IRIS = [
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "N-Quads",
+    "RDF_XML",
+    "JSON-LD",
+    "TriG",
+]
+
+
+def service_description(endpoint: str, scratch: bool) -> list[ox.Triple]:
+    sd = lambda name: ox.NamedNode(SD + name)  # noqa: E731
+    service = ox.NamedNode(endpoint + "#service")
+    dataset, graph = ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(
+            service,
+            sd("defaultEntailmentRegime"),
+            ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
+        ),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), graph),
+        ox.Triple(graph, RDF_TYPE, sd("Graph")),
+    ]
+    if scratch:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+        triples.append(ox.Triple(service, sd("feature"), sd("EmptyGraphs")))
+    for name in RESULT_FORMAT_IRIS:
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS + name)))
+    return triples
+
+
+def service_description_or_page(request: Request, accept: str | None, fmt: str | None) -> Response:
+    chosen = choose([*DESCRIPTION_OFFERS, HTML_OFFER], accept, fmt)
+    if chosen is None:
+        raise not_acceptable([*DESCRIPTION_OFFERS, HTML_OFFER], accept, fmt)
+    if chosen is HTML_OFFER:
+        return query_page(request)
+    settings = request.app.state.settings
+    body = ox.serialize(
+        service_description(endpoint_url(request), settings.scratch),
+        format=getattr(ox.RdfFormat, chosen.value),
+        prefixes={"sd": SD, "formats": FORMATS},
+    )
+    return Response(body, media_type=content_type(chosen.media_type), headers={"Vary": "Accept"})
+
+
+def example_queries(directory: Path) -> list[dict[str, str]]:
+    """The canned queries of ``queries/`` as YASGUI tabs: title from the ``# title:`` line."""
+    tabs = []
+    for path in sorted(directory.glob("*.rq")) if directory.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        title = path.stem.replace("-", " ").replace("_", " ")
+        for line in text.splitlines():
+            m = re.match(r"\s*#\s*title\s*:\s*(.+)", line, re.I)
+            if m:
+                title = m.group(1).strip()
+                break
+        tabs.append({"name": title, "query": text})
+    return tabs
+
+
+def query_page(request: Request) -> Response:
+    settings = request.app.state.settings
+    template = (Path(__file__).parent / "static" / "query.html").read_text(encoding="utf-8")
+    examples = example_queries(settings.queries_dir)
+    if not examples:
+        examples = [{"name": "Query", "query": "SELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"}]
+    data = json.dumps(examples, ensure_ascii=False).replace("<", "\\u003c")
+    have_yasgui = settings.yasgui_dir is not None and settings.yasgui_dir.is_dir()
+    page = (
+        template.replace("{{examples}}", data)
+        .replace("{{yasgui}}", "true" if have_yasgui else "false")
+        .replace("{{mode}}", "scratch store (writable)" if settings.scratch else "read-only")
+        .replace("{{endpoint}}", html.escape(endpoint_url(request)))
+    )
+    return HTMLResponse(page, headers={"Vary": "Accept"})

@@ -1,0 +1,514 @@
+"""Query workers: processes that hold the store, so that a runaway query can be killed.
+
+pyoxigraph cannot cancel a query, so every store operation of the HTTP API runs in one of a few
+worker processes. The web process sends a job down a pipe to a free worker and waits for the
+pipe to become readable without blocking its event loop. A job that outlives its deadline gets
+its worker killed (SIGKILL) and replaced, and the client a 503 problem; no byte of a result is
+sent before the whole result is in hand, so a client never sees a 200 with a cut-off body.
+
+Workers serialize results natively (``QuerySolutions.serialize``, ``pyoxigraph.serialize``)
+into a buffer capped at ``max_result_bytes``: a larger answer stops the serialization at the
+cap and becomes a 507 problem, never an out-of-memory crash of the server.
+
+Read-only mode: ``size`` workers each open the store read-only (many processes may) and, before
+each job, reopen it when the store location points at a new build (``alliance-kg load`` swaps
+builds atomically). Scratch mode: one worker owns a writable store in a temporary directory
+that lives as long as the server; a killed scratch worker loses nothing that was committed,
+because its replacement reopens the same directory (RocksDB recovers from its log).
+
+This module does not import the web framework: workers stay small.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("alliance_kg.workers")
+
+# --------------------------------------------------------------------------------------------
+# What goes through the pipe
+
+
+@dataclass
+class Reply:
+    """A worker's answer: a body to send with its status and media type, or a problem."""
+
+    status: int = 200
+    media_type: str | None = None
+    body: bytes = b""
+    problem: dict[str, Any] | None = None  # title, detail, slug and extension members
+    headers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0  # time spent in the worker
+
+
+class PoolError(Exception):
+    """The pool could not answer: timeout, dead worker or no free worker in time."""
+
+    def __init__(self, kind: str, message: str, status: int = 503) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.status = status
+
+
+# --------------------------------------------------------------------------------------------
+# Worker side (runs in the child process)
+
+
+class _ResultTooLarge(Exception):
+    pass
+
+
+class _CappedBuffer:
+    """A binary writer that refuses to grow beyond ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.overflow = False
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            self.overflow = True
+            raise _ResultTooLarge
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+class _Worker:
+    """The state of one worker process: its store and the jobs it knows."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.config = config
+        self.store: Any = None
+        self.build: Path | None = None
+
+    # -- the store
+
+    def open(self) -> Any:
+        ox = self.ox
+        if self.config["scratch_dir"]:
+            if self.store is None:
+                self.store = ox.Store(self.config["scratch_dir"])
+            return self.store
+        from alliance_kg.store import current_build
+
+        build = current_build(Path(self.config["store"]))
+        if build != self.build:
+            self.store = None  # close the old build before opening the new one
+            self.store = ox.Store.read_only(str(build))
+            self.build = build
+        return self.store
+
+    # -- the jobs
+
+    def run(self, job: dict[str, Any]) -> Reply:
+        started = time.perf_counter()
+        self._buffer: _CappedBuffer | None = None
+        try:
+            reply = getattr(self, "job_" + job["kind"])(job)
+        except Exception as e:
+            if self._buffer is not None and self._buffer.overflow:
+                reply = self.too_large()  # whatever pyoxigraph made of our writer's refusal
+            else:
+                reply = self.error(e, job)
+        reply.seconds = time.perf_counter() - started
+        return reply
+
+    def error(self, e: Exception, job: dict[str, Any]) -> Reply:
+        if isinstance(e, SyntaxError):
+            return problem(400, "Malformed query", str(e).strip(), "malformed-query")
+        if isinstance(e, FileNotFoundError):  # StoreMissing
+            return problem(503, "Store unavailable", str(e), "store-unavailable")
+        if isinstance(e, ValueError | TypeError | NotImplementedError):
+            return problem(400, "Bad request", str(e), "bad-request")
+        if isinstance(e, OSError):
+            return problem(500, "Store error", f"{type(e).__name__}: {e}", "store-error")
+        log.exception("job %s failed", job.get("kind"))  # a bug: report it, keep the worker
+        return problem(500, "Internal error", f"{type(e).__name__}: {e}", "internal-error")
+
+    def too_large(self) -> Reply:
+        limit = self.config["max_result_bytes"]
+        return problem(
+            507,
+            "Result too large",
+            f"The answer is larger than this server's limit of {limit} bytes, so it was not "
+            "sent. Ask for less: add a LIMIT (and OFFSET to page), select fewer variables, "
+            "or use a more compact format.",
+            "result-too-large",
+            max_result_bytes=limit,
+        )
+
+    def capped(self) -> _CappedBuffer:
+        self._buffer = _CappedBuffer(self.config["max_result_bytes"])
+        return self._buffer
+
+    def job_ping(self, job: dict[str, Any]) -> Reply:
+        self.open()
+        return Reply(body=b"pong")
+
+    def job_query(self, job: dict[str, Any]) -> Reply:
+        ox = self.ox
+        store = self.open()
+        kwargs: dict[str, Any] = {"base_iri": job.get("base_iri")}
+        if job.get("default_graph") is not None or job.get("named_graphs") is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.get("default_graph") or []]
+            if job.get("named_graphs") is not None:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        elif job.get("union"):
+            kwargs["use_default_graph_as_union"] = True
+        if job.get("substitutions"):
+            kwargs["substitutions"] = {
+                ox.Variable(k): ox.NamedNode(v) for k, v in job["substitutions"].items()
+            }
+        result = store.query(job["query"], **kwargs)
+        out = self.capped()
+        if isinstance(result, ox.QueryTriples):
+            chosen = job.get("graph_format")
+            if chosen is None:
+                return self.unacceptable("an RDF graph (CONSTRUCT or DESCRIBE)", job)
+            media_type, name = chosen
+            fmt = getattr(ox.RdfFormat, name)
+            triples: Any = result
+            if fmt.supports_datasets:
+                triples = (ox.Quad(t.subject, t.predicate, t.object) for t in result)
+            ox.serialize(triples, out, fmt, prefixes=job.get("prefixes") or None)
+        else:
+            chosen = job.get("results_format")
+            if chosen is None:
+                kind = "a boolean (ASK)" if isinstance(result, ox.QueryBoolean) else "a table"
+                return self.unacceptable(kind + " of results", job)
+            media_type, name = chosen
+            result.serialize(out, getattr(ox.QueryResultsFormat, name))
+        return Reply(media_type=media_type, body=out.getvalue())
+
+    def unacceptable(self, what: str, job: dict[str, Any]) -> Reply:
+        return problem(
+            406,
+            "Not Acceptable",
+            f"This query returns {what}, and the request accepts none of its formats "
+            f"({job.get('asked') or 'see Accept'}).",
+            "not-acceptable",
+        )
+
+    def job_update(self, job: dict[str, Any]) -> Reply:
+        if not self.config["scratch_dir"]:
+            return problem(403, "Read-only", "This store is read-only.", "read-only")
+        self.open().update(job["update"], base_iri=job.get("base_iri"))
+        return Reply(status=204)
+
+    def _graph(self, iri: str | None) -> Any:
+        return self.ox.DefaultGraph() if iri is None else self.ox.NamedNode(iri)
+
+    def _exists(self, store: Any, iri: str | None) -> bool:
+        return iri is None or store.contains_named_graph(self.ox.NamedNode(iri))
+
+    def job_graph_get(self, job: dict[str, Any]) -> Reply:
+        """One graph (``graph`` None: the default graph; ``union``: all graphs merged)."""
+        ox = self.ox
+        store = self.open()
+        iri = job.get("graph")
+        if not self._exists(store, iri):
+            return problem(404, "No such graph", f"There is no graph <{iri}> here.", "no-graph")
+        media_type, name = job["format"]
+        fmt = getattr(ox.RdfFormat, name)
+        out = self.capped()
+        if iri is None and job.get("union"):
+            triples: Any = store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
+                use_default_graph_as_union=True,
+            )
+        else:
+            triples = (
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in store.quads_for_pattern(None, None, None, self._graph(iri))
+            )
+        if fmt.supports_datasets:
+            triples = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        ox.serialize(triples, out, fmt, prefixes=job.get("prefixes") or None)
+        return Reply(media_type=media_type, body=b"" if job.get("head") else out.getvalue())
+
+    def job_dataset_get(self, job: dict[str, Any]) -> Reply:
+        ox = self.ox
+        store = self.open()
+        media_type, name = job["format"]
+        out = self.capped()
+        ox.serialize(store.quads_for_pattern(None, None, None), out, getattr(ox.RdfFormat, name))
+        return Reply(media_type=media_type, body=b"" if job.get("head") else out.getvalue())
+
+    def job_graph_write(self, job: dict[str, Any]) -> Reply:
+        """PUT (``replace``) or POST data into a graph; ``parts``: (bytes, media type, base)."""
+        ox = self.ox
+        if not self.config["scratch_dir"]:
+            return problem(403, "Read-only", "This store is read-only.", "read-only")
+        store = self.open()
+        iri = job.get("graph")
+        graph = self._graph(iri)
+        quads = []
+        for data, media_type, base in job["parts"]:
+            fmt = ox.RdfFormat.from_media_type(media_type)
+            for t in ox.parse(data, fmt, base_iri=base, without_named_graphs=True):
+                quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+        existed = self._exists(store, iri)
+        if job.get("replace"):
+            if iri is None:
+                store.clear_graph(graph)
+            elif existed:
+                store.remove_graph(graph)
+        if iri is not None:
+            store.add_graph(graph)
+        store.extend(quads)
+        return Reply(status=204 if existed else 201)
+
+    def job_graph_delete(self, job: dict[str, Any]) -> Reply:
+        if not self.config["scratch_dir"]:
+            return problem(403, "Read-only", "This store is read-only.", "read-only")
+        store = self.open()
+        iri = job.get("graph")
+        if not self._exists(store, iri):
+            return problem(404, "No such graph", f"There is no graph <{iri}> here.", "no-graph")
+        if iri is None:
+            store.clear_graph(self.ox.DefaultGraph())
+        else:
+            store.remove_graph(self.ox.NamedNode(iri))
+        return Reply(status=204)
+
+
+def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> Reply:
+    return Reply(status=status, problem={"title": title, "detail": detail, "slug": slug, **extra})
+
+
+def _worker_main(conn: Any, config: dict[str, Any]) -> None:
+    """The loop of a worker process: answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which ends us
+    limit = config.get("memory_limit")
+    if limit:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    worker = _Worker(config)
+    try:
+        worker.open()
+        conn.send(Reply(body=b"ready"))
+    except Exception as e:  # the store cannot be opened: say so, and keep trying per job
+        conn.send(problem(503, "Store unavailable", str(e), "store-unavailable"))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = worker.run(job)
+        except MemoryError:
+            reply = problem(
+                507, "Out of memory", "The query needed more memory than allowed.", "memory"
+            )
+        conn.send(reply)
+
+
+# --------------------------------------------------------------------------------------------
+# Server side
+
+
+class _Process:
+    """The web process's handle on one worker."""
+
+    def __init__(self, ctx: Any, config: dict[str, Any]) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, config), daemon=True, name="alliance-kg-worker"
+        )
+        self.process.start()
+        child.close()
+        self.ready: asyncio.Future[Reply] | None = None
+
+    async def receive(self, timeout: float | None) -> Reply:
+        """The next reply, waiting at most ``timeout`` seconds without blocking the loop."""
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        fd = self.conn.fileno()
+
+        def on_readable() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        loop.add_reader(fd, on_readable)
+        try:
+            await asyncio.wait_for(readable, timeout)
+        finally:
+            loop.remove_reader(fd)
+        # The worker writes its reply in one go once it is complete; read it off the loop.
+        return await asyncio.to_thread(self.conn.recv)
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of worker processes; ``run`` hands a job to a free one.
+
+    ``store``: the store location (read-only mode); ``scratch_dir``: a directory for the
+    writable scratch store (scratch mode, always one worker).
+    """
+
+    def __init__(
+        self,
+        *,
+        store: Path | None = None,
+        scratch_dir: Path | None = None,
+        size: int = 2,
+        max_result_bytes: int = 64 * 1024 * 1024,
+        memory_limit: int | None = None,
+    ) -> None:
+        if (store is None) == (scratch_dir is None):
+            raise ValueError("give a store location or a scratch directory")
+        self.size = 1 if scratch_dir is not None else max(1, size)
+        self.scratch = scratch_dir is not None
+        self.config = {
+            "store": str(store) if store else None,
+            "scratch_dir": str(scratch_dir) if scratch_dir else None,
+            "max_result_bytes": max_result_bytes,
+            "memory_limit": memory_limit,
+        }
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["api.workers", "pyoxigraph", "alliance_kg.store"])
+        self._idle: asyncio.Queue[_Process] | None = None
+        self._all: set[_Process] = set()
+        self._replacing: set[asyncio.Task[None]] = set()
+        self.started = 0
+        self.killed = 0
+
+    # -- life cycle
+
+    async def start(self, timeout: float = 60.0) -> None:
+        """Start the workers and wait until each has opened the store."""
+        self._idle = asyncio.Queue()
+        procs = [await self._spawn() for _ in range(self.size)]
+        for p in procs:
+            reply = await p.receive(timeout)
+            if reply.problem:
+                raise RuntimeError(f"query worker could not start: {reply.problem['detail']}")
+            self._idle.put_nowait(p)
+
+    async def _spawn(self) -> _Process:
+        p = await asyncio.to_thread(_Process, self._ctx, self.config)
+        self._all.add(p)
+        self.started += 1
+        return p
+
+    async def close(self) -> None:
+        for task in list(self._replacing):
+            task.cancel()
+        for p in list(self._all):
+            p.kill()
+        for p in list(self._all):
+            await asyncio.to_thread(p.process.join, 5)
+        self._all.clear()
+
+    # -- running jobs
+
+    async def run(
+        self,
+        job: dict[str, Any],
+        timeout: float,
+        disconnected: Callable[[], Awaitable[bool]] | None = None,
+    ) -> Reply:
+        """Run a job on a free worker within ``timeout`` seconds (waiting for it included).
+
+        Raises :class:`PoolError` on timeout (the worker is killed and replaced), when the
+        worker dies, or when no worker frees up in time. ``disconnected`` is polled while the
+        job runs: when it says the client is gone the worker is killed, sparing the CPU.
+        """
+        assert self._idle is not None, "start() the pool first"
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        try:
+            proc = await asyncio.wait_for(self._idle.get(), timeout)
+        except TimeoutError:
+            raise PoolError(
+                "busy",
+                f"All {self.size} query workers stayed busy for {timeout:g} s.",
+            ) from None
+        healthy = False
+        try:
+            try:
+                proc.conn.send(job)
+            except (OSError, ValueError) as e:  # a worker that died while idle
+                raise PoolError("died", f"the query worker had stopped ({e})") from None
+            while True:
+                left = deadline - loop.time()
+                if left <= 0:
+                    raise TimeoutError
+                try:
+                    reply = await proc.receive(min(left, 1.0) if disconnected else left)
+                    break
+                except TimeoutError:
+                    if disconnected is not None and await disconnected():
+                        raise PoolError("gone", "the client went away") from None
+            healthy = True
+            return reply
+        except TimeoutError:
+            raise PoolError(
+                "timeout", f"The query ran longer than the {timeout:g} s limit and was stopped."
+            ) from None
+        except (EOFError, OSError) as e:
+            raise PoolError(
+                "died",
+                "The query worker stopped before answering (it may have run out of memory).",
+            ) from e
+        finally:
+            if healthy:
+                self._idle.put_nowait(proc)
+            else:
+                self._replace(proc)
+
+    def _replace(self, proc: _Process) -> None:
+        """Kill a worker and start another in the background; the client need not wait."""
+        self.killed += 1
+        proc.kill()
+
+        async def replace() -> None:
+            # A scratch worker must be gone (its lock released) before the next one opens.
+            await asyncio.to_thread(proc.process.join, 10)
+            self._all.discard(proc)
+            fresh = await self._spawn()
+            reply = await fresh.receive(60)
+            if reply.problem:
+                log.error("replacement worker: %s", reply.problem.get("detail"))
+            assert self._idle is not None
+            self._idle.put_nowait(fresh)
+
+        task = asyncio.get_running_loop().create_task(replace())
+        self._replacing.add(task)
+        task.add_done_callback(self._replacing.discard)
+
+
+def default_memory_limit(max_result_bytes: int) -> int | None:
+    """An address-space cap for each worker, from ``ALLIANCE_KG_WORKER_MEMORY_MB`` if set."""
+    value = os.environ.get("ALLIANCE_KG_WORKER_MEMORY_MB")
+    if value:
+        return int(value) * 1024 * 1024
+    return None
