@@ -129,13 +129,40 @@ def quality(ranges: Sequence[MediaRange], offer: Offer) -> float:
     return best_q
 
 
-def choose(offers: Sequence[Offer], accept: str | None, format: str | None = None) -> Offer | None:
-    """The best offer for this ``Accept`` header and ``format`` value, or None if none is wanted."""
-    if format:
-        wanted = FORMAT_NAMES.get(format.strip().lower(), (format.strip().lower(),))
+Formats = str | Sequence[str] | None
+
+
+def _format_media_types(format: Formats) -> list[str]:
+    """The media types ``format`` values ask for, most wanted first.
+
+    >>> _format_media_types(["json-ld", "application/ld+json,application/x-json+ld"])[:2]
+    ['application/ld+json', 'application/ld+json']
+    >>> _format_media_types("nonsense")
+    []
+    """
+    values = [format] if isinstance(format, str) else list(format or [])
+    wanted: list[str] = []
+    for value in values:
+        for piece in value.split(","):
+            name = piece.split(";")[0].strip().lower()
+            if name in FORMAT_NAMES:
+                wanted += FORMAT_NAMES[name]
+            elif "/" in name:
+                wanted.append(name)
+    return wanted
+
+
+def choose(offers: Sequence[Offer], accept: str | None, format: Formats = None) -> Offer | None:
+    """The best offer for this ``Accept`` header and ``format`` values, or None if none fits.
+
+    ``format`` values that name no format at all (neither a known short name nor a media type)
+    are ignored, as unknown parameters are.
+    """
+    wanted = _format_media_types(format)
+    if wanted:
         for media_type in wanted:
             for offer in offers:
-                if media_type.split(";")[0].strip() in offer.names():
+                if media_type in offer.names():
                     return offer
         return None
     if accept is None or not accept.strip():
@@ -151,21 +178,17 @@ def choose(offers: Sequence[Offer], accept: str | None, format: str | None = Non
     return best
 
 
-def format_parameter(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> str | None:
-    """The first of ``format``, ``output``, ``results`` given in the request, if any.
+def format_parameter(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[str]:
+    """The values of the ``format``, ``output`` and ``results`` parameters, in that order.
 
-    >>> format_parameter({"output": "json", "query": "ASK {}"})
-    'json'
+    >>> format_parameter([("output", "json"), ("query", "ASK {}"), ("format", "xml")])
+    ['xml', 'json']
     """
-    items = params.items() if isinstance(params, Mapping) else params
-    found = {k: v for k, v in items if k in FORMAT_PARAMETERS and v}
-    for name in FORMAT_PARAMETERS:
-        if name in found:
-            return found[name]
-    return None
+    items = list(params.items() if isinstance(params, Mapping) else params)
+    return [v for name in FORMAT_PARAMETERS for k, v in items if k == name and v]
 
 
-def choose_or_406(offers: Sequence[Offer], accept: str | None, format: str | None = None) -> Offer:
+def choose_or_406(offers: Sequence[Offer], accept: str | None, format: Formats = None) -> Offer:
     """Like :func:`choose`, but a request that accepts none of the offers gets a 406 problem."""
     chosen = choose(offers, accept, format)
     if chosen is None:
@@ -173,17 +196,23 @@ def choose_or_406(offers: Sequence[Offer], accept: str | None, format: str | Non
     return chosen
 
 
-def not_acceptable(offers: Sequence[Offer], accept: str | None, format: str | None) -> Problem:
-    asked = f"format={format!r}" if format else f"Accept: {accept}"
+def not_acceptable(offers: Sequence[Offer], accept: str | None, format: Formats = None) -> Problem:
     return Problem(
         406,
-        f"None of the available formats matches {asked}. Available: "
-        + ", ".join(o.media_type for o in offers)
-        + ".",
+        f"None of the available formats matches {describe_request(accept, format)}. "
+        "Available: " + ", ".join(o.media_type for o in offers) + ".",
         title="Not Acceptable",
         slug="not-acceptable",
         available=[o.media_type for o in offers],
     )
+
+
+def describe_request(accept: str | None, format: Formats = None) -> str:
+    """What a request asked for, to quote in an error message."""
+    if _format_media_types(format):
+        values = [format] if isinstance(format, str) else list(format or [])
+        return "format=" + ", ".join(values)
+    return f"Accept: {accept}" if accept else "no Accept header"
 
 
 def content_type(media_type: str) -> str:

@@ -23,7 +23,14 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from api.negotiation import Offer, choose, content_type, format_parameter, not_acceptable
+from api.negotiation import (
+    Offer,
+    choose,
+    content_type,
+    describe_request,
+    format_parameter,
+    not_acceptable,
+)
 from api.problems import Problem
 
 router = APIRouter()
@@ -302,7 +309,7 @@ async def sparql(request: Request) -> Response:
         "base_iri": endpoint_url(request),
         "results_format": offer_pair(results),
         "graph_format": offer_pair(graph),
-        "asked": f"format={fmt}" if fmt else f"Accept: {accept}",
+        "asked": describe_request(accept, fmt),
     }
     if default_graphs or named_graphs:
         job["default_graph"] = default_graphs
@@ -329,9 +336,14 @@ async def run_job(request: Request, job: dict[str, Any]) -> Response:
             "died": "Query worker stopped",
             "gone": "Client went away",
         }
+        hints = {
+            "timeout": " Make it more selective (bind a subject, add a LIMIT), or run it on a"
+            " copy of the data with `alliance-kg query`.",
+            "busy": " Try again in a moment.",
+        }
         raise Problem(
             e.status,
-            str(e),
+            str(e) + hints.get(e.kind, ""),
             title=titles.get(e.kind, "Service Unavailable"),
             slug="query-" + e.kind,
             headers=headers,
@@ -400,7 +412,7 @@ def service_description(endpoint: str, scratch: bool) -> list[ox.Triple]:
     return triples
 
 
-def service_description_or_page(request: Request, accept: str | None, fmt: str | None) -> Response:
+def service_description_or_page(request: Request, accept: str | None, fmt: list[str]) -> Response:
     chosen = choose([*DESCRIPTION_OFFERS, HTML_OFFER], accept, fmt)
     if chosen is None:
         raise not_acceptable([*DESCRIPTION_OFFERS, HTML_OFFER], accept, fmt)
