@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,8 +102,10 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     [MediaRange(type='*', subtype='*', q=1.0)]
     """
     ranges = []
-    for item in (header or "").split(","):
-        parts = [p.strip() for p in item.split(";")]
+    for item in re.findall(r'(?:[^,"]|"[^"]*")+', header or ""):
+        parts = [p.strip() for p in re.findall(r'(?:[^;"]|"[^"]*")+', item)]
+        if not parts:
+            continue
         mtype, slash, subtype = parts[0].lower().partition("/")
         if not slash or not mtype or not subtype or (mtype == "*" and subtype != "*"):
             continue
@@ -119,11 +122,18 @@ def parse_accept(header: str | None) -> list[MediaRange]:
 
 
 def quality(ranges: Sequence[MediaRange], offer: Offer) -> float:
-    """The q-value the client gives an offer: that of the most specific range matching it."""
+    """The q-value the client gives an offer: that of the most specific range matching it.
+
+    >>> json = Offer("application/sparql-results+json", aliases=("text/javascript",))
+    >>> quality(parse_accept("text/*"), json), quality(parse_accept("text/javascript"), json)
+    (0.0, 1.0)
+    """
     best_specificity, best_q = 0, 0.0
-    for name in offer.names():
+    for i, name in enumerate(offer.names()):
         for r in ranges:
             s = r.specificity(name)
+            if i and s < 3:
+                continue  # an alias counts only when named exactly, never through a wildcard
             if s > best_specificity or (s == best_specificity and s and r.q > best_q):
                 best_specificity, best_q = s, r.q
     return best_q

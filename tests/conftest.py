@@ -154,7 +154,9 @@ def store_location(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def store_server(tmp_path_factory: pytest.TempPathFactory, store_location: Path) -> Iterator[Server]:
+def store_server(
+    tmp_path_factory: pytest.TempPathFactory, store_location: Path
+) -> Iterator[Server]:
     server = start_server(
         tmp_path_factory.mktemp("store-server"),
         "--store",
