@@ -42,10 +42,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="bind ?NAME to VALUE (an IRI or text), as the canned queries' parameters are bound",
     )
 
-    p = sub.add_parser("export", help="write the whole graph to standard output or a file")
+    p = sub.add_parser(
+        "export",
+        help="write the whole graph, or QuickStatements for Wikidata, to standard output or a file",
+    )
     _store_arg(p)
+    p.add_argument(
+        "what",
+        nargs="?",
+        choices=["graph", "quickstatements"],
+        default="graph",
+        help="the whole graph (default), or QuickStatements (v1) proposing to Wikidata the "
+        "signed sister-city ties between two items, each with its source",
+    )
     p.add_argument("--format", choices=["nquads", "trig", "turtle"], default="nquads")
     p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    p.add_argument(
+        "--friendship",
+        action="store_true",
+        help="quickstatements: propose friendship-city agreements too",
+    )
+    p.add_argument(
+        "--compare",
+        type=Path,
+        metavar="FILE",
+        help="quickstatements: a Wikidata results file (see `import wikidata`); "
+        "statements Wikidata already has are not proposed",
+    )
+
+    p = sub.add_parser("import", help="read a Wikidata results file of twinning statements")
+    _store_arg(p)
+    p.add_argument("source", choices=["wikidata"])
+    p.add_argument("file", type=Path, help="SPARQL JSON results of the query in the README")
+    p.add_argument("--csv", type=Path, metavar="OUT", help="also write the statements as CSV")
+
+    p = sub.add_parser("compare", help="compare this graph's twinning ties with Wikidata's")
+    _store_arg(p)
+    p.add_argument("source", choices=["wikidata"])
+    p.add_argument("file", type=Path, help="SPARQL JSON results of the query in the README")
+    p.add_argument("--csv", type=Path, metavar="OUT", help="also write the report as CSV")
 
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and REST API")
     _store_arg(p)
@@ -83,10 +118,22 @@ def main(argv: list[str] | None = None) -> int:
         from alliance_kg.query import run_cli_query
 
         return run_cli_query(store, args.query, args.format, args.param)
+    if args.command == "export" and args.what == "quickstatements":
+        from alliance_kg.wikidata import cli_quickstatements
+
+        return cli_quickstatements(store, args.output, args.friendship, args.compare)
     if args.command == "export":
         from alliance_kg.query import export
 
         return export(store, args.format, args.output)
+    if args.command == "import":
+        from alliance_kg.wikidata import cli_import
+
+        return cli_import(args.file, store, args.csv)
+    if args.command == "compare":
+        from alliance_kg.wikidata import cli_compare
+
+        return cli_compare(args.file, store, args.csv)
     if args.command == "serve":
         from api.server import serve
 
