@@ -22,7 +22,11 @@ def ensure_store(store: Path) -> int:
         print(f"alliance-kg serve: {e}; building it from {paths.DATA} first", file=sys.stderr)
     from loaders.build import load
 
-    status = load(paths.DATA, store)
+    try:
+        status = load(paths.DATA, store)
+    except Exception as e:
+        print(f"alliance-kg serve: loading failed: {type(e).__name__}: {e}", file=sys.stderr)
+        status = 1
     if status != 0:
         print("alliance-kg serve: the store could not be built; not serving", file=sys.stderr)
         return status
@@ -65,6 +69,7 @@ def serve(args: argparse.Namespace, store: Path) -> int:
         workers=args.workers,
         max_result_bytes=args.max_result_bytes,
         memory_limit=default_memory_limit(args.max_result_bytes),
+        sparql_endpoint=getattr(args, "sparql_endpoint", None),
     )
     _configure_logging()
     what = "an empty scratch store (writable)" if args.scratch else f"{current_build(store)}"

@@ -142,6 +142,13 @@ class _Worker:
             return problem(503, "Store unavailable", str(e), "store-unavailable")
         if isinstance(e, ValueError | TypeError | NotImplementedError):
             return problem(400, "Bad request", str(e), "bad-request")
+        if isinstance(e, OSError) and job.get("federated"):
+            return problem(
+                502,
+                "SERVICE call failed",
+                f"The query calls another endpoint (SERVICE), and that failed: {e}",
+                "service-failed",
+            )
         if isinstance(e, OSError):
             return problem(500, "Store error", f"{type(e).__name__}: {e}", "store-error")
         log.exception("job %s failed", job.get("kind"))  # a bug: report it, keep the worker

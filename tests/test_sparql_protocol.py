@@ -376,3 +376,20 @@ def test_one_access_log_line_per_request(scratch_server):
     assert len(lines) == 2
     assert " 200 " in lines[0] and "ms" in lines[0] and "query=" in lines[0]
     assert " 400 " in lines[1]
+
+
+def test_a_query_sent_as_update_is_answered_as_a_query(scratch_server):
+    """SPARQLWrapper sends some queries as `update` (it misreads comment headers)."""
+    query = "# title: x\n# description: an address\nASK {}"
+    r = httpx.post(scratch_server.sparql, data={"update": query})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+    r = httpx.get(scratch_server.sparql, params={"update": query})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+    r = httpx.get(scratch_server.sparql, params={"update": "CLEAR ALL"})
+    assert_problem(r, 400)
+
+
+def test_a_failing_service_call_is_a_502(scratch_server):
+    query = "SELECT * { SERVICE <http://no-such-host.invalid/sparql> { ?s ?p ?o } }"
+    body = assert_problem(httpx.get(scratch_server.sparql, params={"query": query}), 502)
+    assert "SERVICE" in body["detail"]

@@ -1,0 +1,104 @@
+"""Runaway queries: stopped at --query-timeout with a 503 problem, while others keep answering."""
+
+import threading
+import time
+
+import httpx
+
+# Four copies of every triple joined with each other: never finishes on any store worth the name.
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_runaway_query_is_stopped_while_others_answer(store_server):
+    """Acceptance: with --query-timeout 2 the cross-join gets a non-200 within 4 s, and an
+    `ASK {}` sent meanwhile answers in under 0.5 s."""
+    outcome = {}
+
+    def heavy():
+        started = time.monotonic()
+        r = httpx.post(store_server.sparql, data={"query": CROSS_JOIN}, timeout=30)
+        outcome["response"], outcome["seconds"] = r, time.monotonic() - started
+
+    thread = threading.Thread(target=heavy)
+    thread.start()
+    time.sleep(0.3)  # the cross-join is running now
+    ask_times = []
+    with httpx.Client(timeout=5) as client:
+        while thread.is_alive() and len(ask_times) < 20:
+            started = time.monotonic()
+            r = client.get(store_server.sparql, params={"query": "ASK {}"})
+            ask_times.append(time.monotonic() - started)
+            assert r.status_code == 200
+            assert r.json()["boolean"] is True
+            time.sleep(0.05)
+    thread.join(10)
+
+    r, seconds = outcome["response"], outcome["seconds"]
+    assert r.status_code == 503
+    assert r.headers["content-type"] == "application/problem+json"
+    problem = r.json()
+    assert problem["type"].endswith("/query-timeout")
+    assert problem["status"] == 503 and problem["timeout"] == 2
+    assert seconds < 4, f"the runaway query took {seconds:.2f} s to be stopped"
+    assert ask_times, "no ASK was sent while the cross-join ran"
+    assert max(ask_times) < 0.5, f"ASK took up to {max(ask_times):.3f} s during the runaway"
+    print(f"runaway stopped after {seconds:.2f} s; ASK max {max(ask_times) * 1000:.1f} ms")
+
+    # the killed worker has been replaced: both workers answer again
+    for _ in range(4):
+        r = httpx.get(store_server.sparql, params={"query": "ASK {}"}, timeout=10)
+        assert r.status_code == 200
+
+
+def test_two_runaways_do_not_stop_the_server(store_server):
+    """With both workers stuck, a third query waits for a worker, within its own timeout."""
+    results = []
+
+    def heavy():
+        r = httpx.post(store_server.sparql, data={"query": CROSS_JOIN}, timeout=30)
+        results.append(r.status_code)
+
+    threads = [threading.Thread(target=heavy) for _ in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    r = httpx.get(store_server.sparql, params={"query": "ASK {}"}, timeout=30)
+    for t in threads:
+        t.join(10)
+    assert results == [503, 503]
+    assert r.status_code in (200, 503)  # answered once a worker was free, or busy within 2 s
+    if r.status_code == 503:
+        assert r.json()["type"].endswith("/query-busy")
+    r = httpx.get(store_server.sparql, params={"query": "ASK {}"}, timeout=10)
+    assert r.status_code == 200
+
+
+def test_scratch_store_survives_a_killed_query(scratch_server):
+    """In --scratch mode the killed worker's replacement reopens the same store."""
+    update = "INSERT DATA { GRAPH <urn:survivor> { <urn:a> <urn:b> <urn:c> } }"
+    r = httpx.post(
+        scratch_server.sparql, content=update, headers={"Content-Type": "application/sparql-update"}
+    )
+    assert r.status_code == 204
+    # enough data for a join that outlives the scratch server's 5 s timeout
+    rows = " ".join(f"<urn:s{i}> <urn:p> {i} ." for i in range(300))
+    r = httpx.post(
+        scratch_server.sparql,
+        content=f"INSERT DATA {{ GRAPH <urn:bulk> {{ {rows} }} }}",
+        headers={"Content-Type": "application/sparql-update"},
+    )
+    assert r.status_code == 204
+    started = time.monotonic()
+    r = httpx.post(scratch_server.sparql, data={"query": CROSS_JOIN}, timeout=30)
+    assert r.status_code == 503
+    assert time.monotonic() - started < 8
+    r = httpx.get(
+        scratch_server.sparql, params={"query": "ASK { GRAPH <urn:survivor> { ?s ?p ?o } }"}
+    )
+    assert r.status_code == 200
+    assert r.json()["boolean"] is True
+    httpx.post(
+        scratch_server.sparql,
+        content="DROP GRAPH <urn:bulk>",
+        headers={"Content-Type": "application/sparql-update"},
+    )
