@@ -5,6 +5,7 @@ A file starts with comment lines::
     # title: Partners of a local government
     # description: Every tie of a local government ...
     # param municipality: iri; the local government; example: https://w3id.org/...
+    # param as_of: date?; a ``?`` after the type marks a parameter that may be left out
 
 Parameters are bound as pyoxigraph substitutions of typed terms, never pasted into the text.
 
@@ -13,6 +14,8 @@ Parameters are bound as pyoxigraph substitutions of typed terms, never pasted in
 ('T', [('city', 'iri', 'http://e.org/c')])
 >>> q.bind({"city": "http://e.org/d"})
 {<Variable value=city>: <NamedNode value=http://e.org/d>}
+>>> parse("y", "# param on: date?; a day\\nSELECT * {}").parameters[0].optional
+True
 >>> q.bind({"city": "not an IRI"})
 Traceback (most recent call last):
 ...
@@ -42,6 +45,7 @@ class Parameter:
     type: str
     description: str
     example: str | None = None
+    optional: bool = False  # the query also runs, and means something, without it
 
     def term(self, value: str) -> ox.NamedNode | ox.Literal:
         """The RDF term for a user's value, or BadParameter saying why it is not one."""
@@ -92,7 +96,10 @@ def parse(name: str, text: str) -> CannedQuery:
         if key.startswith("param "):
             kind, _, rest = value.partition(";")
             description, _, example = rest.partition("; example:")
-            if kind.strip() not in TYPES:
+            kind = kind.strip()
+            optional = kind.endswith("?")
+            kind = kind.removesuffix("?")
+            if kind not in TYPES:
                 raise ValueError(f"{name}: parameter type {kind.strip()!r} is not one of {TYPES}")
             parameters.append(
                 Parameter(
@@ -100,6 +107,7 @@ def parse(name: str, text: str) -> CannedQuery:
                     kind.strip(),
                     description.strip(),
                     example.strip() or None,
+                    optional,
                 )
             )
         else:

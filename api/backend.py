@@ -1,0 +1,285 @@
+"""Where the REST API's canned queries run: the embedded store, or any SPARQL 1.1 endpoint.
+
+Both backends take a :class:`~alliance_kg.canned.CannedQuery` and the parsed parameter terms
+and give the rows as SPARQL 1.1 JSON bindings (``{"var": {"type": ..., "value": ...}}``),
+normalised the same way, so the REST layer cannot tell them apart and their answers are equal.
+
+Parameters are bound by a ``VALUES`` block put at the start of the query's outermost group,
+built from the parsed terms (``str(NamedNode)`` is ``<iri>``, ``str(Literal)`` a quoted,
+escaped literal): user text never becomes SPARQL syntax. The block is joined with the rest of
+the group, so its variables are in scope for triple patterns, ``FILTER`` and ``BIND`` alike; an
+optional parameter that is not given is ``UNDEF``. (pyoxigraph's ``substitutions`` would not do
+here: a variable that only occurs in a ``FILTER``, such as ``?as_of``, is not substituted there.)
+
+>>> q = canned.parse("t", "# param city: iri; c; example: http://e.org/c\\n"
+...                       "SELECT ?x WHERE { ?city ?p ?x }")
+>>> print(with_values(q, q.bind({"city": "http://e.org/c"})))
+# param city: iri; c; example: http://e.org/c
+SELECT ?x WHERE { VALUES (?city) { (<http://e.org/c>) }
+ ?city ?p ?x }
+>>> print(with_values(q, {}).splitlines()[1])
+SELECT ?x WHERE { VALUES (?city) { (UNDEF) }
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import re
+import threading
+import time
+import urllib.parse
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from alliance_kg import canned
+from alliance_kg import store as stores
+
+Binding = dict[str, dict[str, str]]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class BackendError(Exception):
+    """The store or the remote endpoint could not answer (a 502/503 for the client)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Binding parameters
+
+
+MARKER = re.compile(r"^([ \t]*)# @values[ \t]*$", re.M)
+
+
+def _outer_brace(sparql: str) -> int:
+    """The position of the ``{`` that opens the query's outermost group pattern."""
+    i, n = 0, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c == "#":
+            i = sparql.find("\n", i)
+            if i < 0:
+                break
+        elif c == "<":  # an IRI (our queries use no < comparisons before the first brace)
+            i = sparql.index(">", i)
+        elif c in "\"'":
+            i = sparql.index(c, i + 1)
+        elif c == "{":
+            return i
+        i += 1
+    raise ValueError("the query has no group pattern")
+
+
+def with_values(query: canned.CannedQuery, terms: dict[ox.Variable, Any]) -> str:
+    """The query's text with its parameters bound by a VALUES block (UNDEF when not given)."""
+    if not query.parameters:
+        return query.sparql
+    names = [p.name for p in query.parameters]
+    given = {v.value: t for v, t in terms.items()}
+    row = " ".join(str(given[n]) if n in given else "UNDEF" for n in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+    at = _outer_brace(query.sparql) + 1
+    text = query.sparql[:at] + block + query.sparql[at:]
+    # Inner groups (UNION branches) are evaluated on their own before the outer join: a
+    # ``# @values`` comment line inside one binds the parameters there too, so that the
+    # engine narrows each branch at once. Joining the same one-row VALUES twice changes nothing.
+    return MARKER.sub(lambda m: m.group(1) + block.strip() + "\n", text)
+
+
+# --------------------------------------------------------------------------------------------
+# SPARQL JSON bindings
+
+
+def term_json(term: Any) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def normal(binding: dict[str, dict[str, Any]]) -> Binding:
+    """One binding as both backends give it: plain literals carry no xsd:string datatype."""
+    out: Binding = {}
+    for name, t in binding.items():
+        kind = t.get("type")
+        if kind == "typed-literal":  # SPARQL JSON as some older servers write it
+            kind = "literal"
+        term = {"type": kind, "value": t.get("value", "")}
+        if kind == "literal":
+            if t.get("xml:lang"):
+                term["xml:lang"] = t["xml:lang"].lower()
+            elif t.get("datatype") and t["datatype"] not in (XSD_STRING, RDF_LANG_STRING):
+                term["datatype"] = t["datatype"]
+        out[name] = term
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Backends
+
+
+class Backend(Protocol):
+    async def select(
+        self, query: canned.CannedQuery, terms: dict[ox.Variable, Any]
+    ) -> tuple[list[str], list[Binding]]:
+        """The query's variables and rows."""
+        ...
+
+    def version(self) -> Any:
+        """Changes when the data may have changed (the name index is rebuilt then)."""
+        ...
+
+
+class EmbeddedBackend:
+    """The store the server reads, opened read-only in this process; queries run in threads.
+
+    pyoxigraph releases the GIL while it evaluates, so concurrent requests run in parallel off
+    the event loop. Before each query the store location is checked for a new build (``alliance-kg
+    load`` swaps builds atomically), which is then opened and becomes the new version. Answers
+    are cached per build.
+    """
+
+    def __init__(self, location: Path, cache_size: int = 2048) -> None:
+        self.location = location
+        self._store: ox.Store | None = None
+        self._build: Path | None = None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple, tuple[list[str], list[Binding]]] = OrderedDict()
+        self._cache_size = cache_size
+
+    def _open(self) -> tuple[ox.Store, Path]:
+        try:
+            build = stores.current_build(self.location)
+        except stores.StoreMissing as e:
+            raise BackendError(str(e)) from None
+        with self._lock:
+            if build != self._build or self._store is None:
+                self._store = ox.Store.read_only(str(build))
+                self._build = build
+                self._cache.clear()
+            return self._store, build
+
+    def version(self) -> Any:
+        try:
+            return stores.current_build(self.location)
+        except stores.StoreMissing:
+            return None
+
+    def _run(self, sparql: str, key: tuple) -> tuple[list[str], list[Binding]]:
+        store, build = self._open()
+        with self._lock:
+            hit = self._cache.get((build, *key))
+        if hit is not None:
+            return hit
+        failure = None
+        result: Any = None
+        try:
+            result = store.query(sparql, use_default_graph_as_union=True)
+            names = [v.value for v in result.variables]
+            rows = [{n: term_json(row[n]) for n in names if row[n] is not None} for row in result]
+        except (OSError, SyntaxError, ValueError) as e:
+            failure = f"{type(e).__name__}: {e}"
+        finally:
+            result = None  # pyoxigraph results must be dropped on the thread that made them
+        if failure is not None:
+            raise BackendError(f"the query could not run: {failure}")
+        with self._lock:
+            self._cache[(build, *key)] = (names, rows)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return names, rows
+
+    async def select(
+        self, query: canned.CannedQuery, terms: dict[ox.Variable, Any]
+    ) -> tuple[list[str], list[Binding]]:
+        key = (query.name, tuple(sorted((v.value, str(t)) for v, t in terms.items())))
+        sparql = with_values(query, terms)
+        return await asyncio.to_thread(self._run, sparql, key)
+
+
+class RemoteBackend:
+    """Any SPARQL 1.1 Protocol endpoint (Oxigraph, Virtuoso, QLever, GraphDB, Neptune ...).
+
+    Queries are POSTed as ``application/sparql-query`` asking for SPARQL JSON results, over one
+    kept-alive connection per thread. The data behind an endpoint can change without notice, so
+    the version changes every ``refresh`` seconds and the name index is rebuilt then.
+    """
+
+    def __init__(self, url: str, timeout: float = 30.0, refresh: float = 300.0) -> None:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) SPARQL endpoint URL: {url!r}")
+        self.url = url
+        self._parts = parts
+        self.timeout = timeout
+        self.refresh = refresh
+        self._local = threading.local()
+
+    def version(self) -> Any:
+        return int(time.time() // self.refresh)
+
+    def _connection(self) -> http.client.HTTPConnection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            cls = (
+                http.client.HTTPSConnection
+                if self._parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            conn = cls(self._parts.netloc, timeout=self.timeout)
+            self._local.conn = conn
+        return conn
+
+    def _post(self, sparql: str) -> dict[str, Any]:
+        path = self._parts.path or "/"
+        if self._parts.query:
+            path += "?" + self._parts.query
+        headers = {
+            "Content-Type": "application/sparql-query; charset=utf-8",
+            "Accept": "application/sparql-results+json",
+        }
+        for attempt in range(2):  # a kept-alive connection the server has closed: reconnect
+            conn = self._connection()
+            try:
+                conn.request("POST", path, body=sparql.encode("utf-8"), headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException) as e:
+                conn.close()
+                self._local.conn = None
+                if attempt:
+                    raise BackendError(f"{self.url} did not answer: {e}") from None
+                continue
+            if response.status != 200:
+                text = body[:300].decode("utf-8", "replace")
+                raise BackendError(f"{self.url} answered {response.status}: {text}")
+            try:
+                return json.loads(body)
+            except ValueError:
+                raise BackendError(f"{self.url} sent results that are not JSON") from None
+        raise BackendError(f"{self.url} did not answer")
+
+    async def select(
+        self, query: canned.CannedQuery, terms: dict[ox.Variable, Any]
+    ) -> tuple[list[str], list[Binding]]:
+        data = await asyncio.to_thread(self._post, with_values(query, terms))
+        names = list(data.get("head", {}).get("vars", []))
+        rows = [normal(b) for b in data.get("results", {}).get("bindings", [])]
+        return names, rows
+
+
+def plain(term: dict[str, str] | None) -> str | None:
+    """The value of a bound term, or None."""
+    return None if term is None else term["value"]
