@@ -49,6 +49,7 @@ class Settings:
     memory_limit: int | None = None  # address-space cap per worker, bytes
     queries_dir: Path = field(default_factory=lambda: paths.QUERIES)
     yasgui_dir: Path | None = field(default_factory=lambda: YASGUI_DIR)
+    sparql_endpoint: str | None = None  # the REST API's canned queries run there if set
 
     @property
     def scratch(self) -> bool:
@@ -92,6 +93,10 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
 
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    from api import entities, rest
+
+    app.include_router(rest.router)
+    app.include_router(entities.router)
     if settings.yasgui_dir is not None and settings.yasgui_dir.is_dir():
         app.mount("/static/yasgui", StaticFiles(directory=settings.yasgui_dir), name="yasgui")
 
