@@ -168,3 +168,55 @@ def store_server(
     )
     yield server
     server.stop()
+
+
+# --------------------------------------------------------------------------------------------
+# REST API (api/rest.py, api/entities.py): the app in process, on a store of data/
+
+
+@pytest.fixture(scope="session")
+def rest_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of data/: the loader's build, or the same quads without the SHACL step if that
+    step cannot run (shapes missing); records that do not load fail the tests that use it."""
+    from loaders import build, rdf
+
+    location = tmp_path_factory.mktemp("rest-store") / "store"
+    report = lambda message: None  # noqa: E731
+    try:
+        build.write_store(location, build.build_quads(paths.DATA, report)[1], report)
+        return location
+    except build.BuildFailed as failed:
+        pytest.fail("data/ does not load:\n" + "\n".join(map(str, failed.errors[:20])))
+    except FileNotFoundError:
+        pass
+    records = build.check_records(paths.DATA, report)
+    quads = rdf.to_quads(records)
+    ontology = paths.ONTOLOGY / "alliance.ttl"
+    if ontology.exists():
+        quads += list(rdf.ontology_quads(ontology.read_bytes()))
+    build.write_store(location, rdf.nquads(quads), report)
+    return location
+
+
+class _NoPool:
+    """The REST API does not use the SPARQL query workers: leave them out of its tests."""
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+
+def rest_test_client(**settings: object):
+    from fastapi.testclient import TestClient
+
+    from api.app import Settings, create_app
+
+    return TestClient(create_app(Settings(**settings), pool=_NoPool()))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def rest_client(rest_store: Path):
+    with rest_test_client(store=rest_store) as client:
+        yield client
