@@ -136,8 +136,11 @@ class _Worker:
         return reply
 
     def error(self, e: Exception, job: dict[str, Any]) -> Reply:
+        if isinstance(e, SyntaxError) and job["kind"] == "graph_write":
+            return problem(400, "Malformed RDF", str(e).strip(), "malformed-rdf")
         if isinstance(e, SyntaxError):
-            return problem(400, "Malformed query", str(e).strip(), "malformed-query")
+            kind = "update" if job["kind"] == "update" else "query"
+            return problem(400, f"Malformed {kind}", str(e).strip(), f"malformed-{kind}")
         if isinstance(e, FileNotFoundError):  # StoreMissing
             return problem(503, "Store unavailable", str(e), "store-unavailable")
         if isinstance(e, ValueError | TypeError | NotImplementedError):
