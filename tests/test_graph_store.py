@@ -133,7 +133,7 @@ def test_the_whole_dataset(scratch_server, graph):
             {
                 "params": {"graph": "http://g"},
                 "content": b"",
-                "headers": {"Content-Type": "text/plain"},
+                "headers": {"Content-Type": "text/csv"},
             },
             415,
         ),
