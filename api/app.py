@@ -93,6 +93,9 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
 
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    from api import reconcile
+
+    app.include_router(reconcile.router)
     from api import entities, rest
 
     app.include_router(rest.router)
