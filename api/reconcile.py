@@ -362,6 +362,22 @@ def check(cat: Catalog, entry: names.Entry, pid: str, values: list[str]) -> bool
     return None
 
 
+def split_qualified(cat: Catalog, text: str) -> tuple[str, str] | None:
+    """A name qualified by its province, as addresses and spreadsheets write it.
+
+    ``경상남도 고성군``, ``경남 고성군``, ``Goseong-gun, Gangwon``: (name, region) when one end of
+    the text names an upper-level government and the rest names a local government.
+    """
+    parts = [p for p in re.split(r"[\s,]+", text) if p]
+    for i in range(1, len(parts)):
+        head, tail = " ".join(parts[:i]), " ".join(parts[i:])
+        for region, name in ((head, tail), (tail, head)):
+            upper = [e for e in regions(cat, region) if not e.parent]
+            if upper and any(h.score >= 95 for h in cat.index.search(name, 5)):
+                return name, region
+    return None
+
+
 @dataclass
 class Candidate:
     entry: names.Entry
@@ -400,7 +416,13 @@ def reconcile_one(cat: Catalog, q: dict[str, Any]) -> list[dict[str, Any]]:
 
     pool: dict[str, float] = {}
     if text:
-        for hit in cat.index.search(text, max(limit * 4, 50)):
+        hits = cat.index.search(text, max(limit * 4, 50))
+        qualified = None if hits and hits[0].score >= 95 else split_qualified(cat, text)
+        if qualified is not None:  # 경상남도 고성군, 경남 고성군, "Goseong-gun, Gangwon"
+            name, region = qualified
+            hits = cat.index.search(name, max(limit * 4, 50))
+            conditions.append(("in", [region]))
+        for hit in hits:
             pool[hit.entry.id] = float(hit.score)
     else:  # properties only: every entry is a candidate, identifiers decide
         for pid, values in conditions:

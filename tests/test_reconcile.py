@@ -142,6 +142,27 @@ def test_a_province_settles_goseong(client, province, slug):
     assert not results[1]["match"]
 
 
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("경상남도 고성군", "goseong-gyeongnam"),
+        ("경남 고성군", "goseong-gyeongnam"),
+        ("Goseong-gun, Gangwon", "goseong-gangwon"),
+        ("서울 강서구", "seoul-gangseo"),
+        ("부산광역시 강서구", "busan-gangseo"),
+        ("경북 포항시", "pohang"),
+    ],
+)
+def test_a_name_qualified_by_its_province(client, query, slug):
+    results = one(client, query)
+    assert (results[0]["id"], results[0]["match"]) == (slug, True)
+    assert not any(r["match"] for r in results[1:])
+
+
+def test_a_name_qualified_by_the_wrong_province_does_not_match(client):
+    assert not one(client, "경남 포항시")[0]["match"]
+
+
 def test_code_and_qid_conditions_settle_goseong(client):
     by_code = one(client, "Goseong", properties=[{"pid": "code", "v": "51820"}])
     assert (by_code[0]["id"], by_code[0]["match"]) == ("goseong-gangwon", True)
