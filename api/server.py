@@ -68,7 +68,9 @@ def serve(args: argparse.Namespace, store: Path) -> int:
         query_timeout=args.query_timeout,
         workers=args.workers,
         max_result_bytes=args.max_result_bytes,
-        memory_limit=default_memory_limit(args.max_result_bytes),
+        memory_limit=default_memory_limit(
+            args.max_result_bytes, 1 if args.scratch else args.workers
+        ),
         sparql_endpoint=getattr(args, "sparql_endpoint", None),
     )
     _configure_logging()
@@ -76,7 +78,12 @@ def serve(args: argparse.Namespace, store: Path) -> int:
     print(
         f"alliance-kg serve: {what}; SPARQL at http://{args.host}:{args.port}/sparql, "
         f"graph store at /store; {1 if args.scratch else args.workers} query worker(s), "
-        f"{args.query_timeout:g} s timeout",
+        f"{args.query_timeout:g} s timeout, "
+        + (
+            f"{settings.memory_limit // 1024**2} MB memory each"
+            if settings.memory_limit
+            else "no memory cap"
+        ),
         file=sys.stderr,
     )
     try:

@@ -377,12 +377,14 @@ async def run_job(request: Request, job: dict[str, Any]) -> Response:
             "timeout": "Query timed out",
             "busy": "Server busy",
             "died": "Query worker stopped",
+            "out-of-memory": "Query used too much memory",
             "gone": "Client went away",
         }
         hints = {
             "timeout": " Make it more selective (bind a subject, add a LIMIT), or run it on a"
             " copy of the data with `alliance-kg query`.",
             "busy": " Try again in a moment.",
+            "out-of-memory": " Make it more selective, or sort and group fewer rows.",
         }
         raise Problem(
             e.status,

@@ -485,10 +485,16 @@ class QueryPool:
                 "timeout", f"The query ran longer than the {timeout:g} s limit and was stopped."
             ) from None
         except (EOFError, OSError) as e:
-            raise PoolError(
-                "died",
-                "The query worker stopped before answering (it may have run out of memory).",
-            ) from e
+            await asyncio.to_thread(proc.process.join, 2)
+            if proc.process.exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
+                limit = self.config["memory_limit"]
+                cap = f" ({limit // 1024**2} MB)" if limit else ""
+                raise PoolError(
+                    "out-of-memory",
+                    f"The query needed more memory than a query worker may use{cap}, so it "
+                    "was stopped.",
+                ) from e
+            raise PoolError("died", "The query worker stopped before answering.") from e
         finally:
             if healthy:
                 self._idle.put_nowait(proc)
@@ -516,9 +522,21 @@ class QueryPool:
         task.add_done_callback(self._replacing.discard)
 
 
-def default_memory_limit(max_result_bytes: int) -> int | None:
-    """An address-space cap for each worker, from ``ALLIANCE_KG_WORKER_MEMORY_MB`` if set."""
+def default_memory_limit(max_result_bytes: int, workers: int) -> int | None:
+    """The address-space cap for each worker process, in bytes (None: no cap).
+
+    ``ALLIANCE_KG_WORKER_MEMORY_MB`` sets it (0 for none). Otherwise the workers together may
+    use half of the machine's memory, and each at least 1 GiB plus room for four copies of
+    the largest result. A query that needs more dies alone (its worker is replaced) instead of
+    taking the machine down: an ORDER BY over a cross join grows by hundreds of MB a second.
+    """
     value = os.environ.get("ALLIANCE_KG_WORKER_MEMORY_MB")
-    if value:
-        return int(value) * 1024 * 1024
-    return None
+    if value is not None and value.strip():
+        mb = int(value)
+        return mb * 1024 * 1024 if mb > 0 else None
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+    floor = 1024**3 + 4 * max_result_bytes
+    return max(floor, total // 2 // max(1, workers))

@@ -37,7 +37,13 @@ def free_port() -> int:
 class Server:
     """A running ``alliance-kg serve``; its output goes to ``log`` (read it on failure)."""
 
-    def __init__(self, args: list[str], log: Path, startup_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        log: Path,
+        startup_timeout: float = 60.0,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.log = log
         for _ in range(3):  # another process may grab the free port first: try another
             self.port = free_port()
@@ -49,6 +55,7 @@ class Server:
                     stderr=subprocess.STDOUT,
                     cwd=paths.ROOT,
                     start_new_session=True,
+                    env={**os.environ, **(env or {})},
                 )
             if self._wait(startup_timeout):
                 return
@@ -90,8 +97,8 @@ class Server:
                 self.process.wait(5)
 
 
-def start_server(tmp: Path, *args: str) -> Server:
-    return Server(list(args), tmp / "serve.log")
+def start_server(tmp: Path, *args: str, env: dict[str, str] | None = None) -> Server:
+    return Server(list(args), tmp / "serve.log", env=env)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ import threading
 import time
 
 import httpx
+from conftest import start_server
 
 # Four copies of every triple joined with each other: never finishes on any store worth the name.
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -102,3 +103,28 @@ def test_scratch_store_survives_a_killed_query(scratch_server):
         content="DROP GRAPH <urn:bulk>",
         headers={"Content-Type": "application/sparql-update"},
     )
+
+
+def test_a_query_that_eats_memory_is_stopped_alone(tmp_path, store_location):
+    """A worker may use only so much memory: a sort over a cross join dies alone, with a 503
+    problem, and the server goes on answering."""
+    server = start_server(
+        tmp_path,
+        *("--store", str(store_location), "--query-timeout", "20"),
+        env={"ALLIANCE_KG_WORKER_MEMORY_MB": "1200"},
+    )
+    try:
+        started = time.monotonic()
+        r = httpx.post(
+            server.sparql,
+            data={"query": "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?f ?i"},
+            timeout=30,
+        )
+        assert r.status_code == 503, r.text
+        assert r.json()["type"].endswith("/query-out-of-memory")
+        assert "1200 MB" in r.json()["detail"]
+        assert time.monotonic() - started < 20
+        r = httpx.get(server.sparql, params={"query": "ASK {}"}, timeout=10)
+        assert r.status_code == 200
+    finally:
+        server.stop()
