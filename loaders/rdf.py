@@ -33,9 +33,12 @@ NS = {
     "eli-dl": "http://data.europa.eu/eli/eli-draft-legislation-ontology#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "dcat": "http://www.w3.org/ns/dcat#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
 }
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_TAGGED = re.compile(r"^(.+)@([a-z]{2,3})$")  # an alias written with its language: 福山市@ja
 
 
 def n(curie: str) -> ox.NamedNode:
@@ -58,7 +61,15 @@ LABEL = n("rdfs:label")
 
 
 def text(value: str, lang: str | None = None) -> ox.Literal:
-    """A language-tagged literal; the tag is guessed from the script when not given."""
+    """A language-tagged literal: the tag given, or written after @, or Korean for Hangul text,
+    else English.
+
+    >>> [t.language for t in (text("福山市@ja"), text("포항시"), text("Pohang-si"))]
+    ['ja', 'ko', 'en']
+    """
+    tagged = _TAGGED.match(value)
+    if lang is None and tagged:
+        return ox.Literal(tagged[1], language=tagged[2])
     return ox.Literal(value, language=lang or ("ko" if _HANGUL.search(value) else "en"))
 
 
@@ -90,6 +101,16 @@ ORG_CLASS = {
     "special-local-government": "ak:SpecialLocalGovernment",
     "council": "ak:Council",
     "office": "ak:Office",
+}
+
+STEP_NAMES = {
+    "proposed": ("발의", "proposed"),
+    "submitted": ("제출", "submitted"),
+    "committee-passed": ("소관 상임위원회 통과", "passed committee"),
+    "judiciary-held": ("법제사법위원회 계류", "held in the Legislation and Judiciary Committee"),
+    "passed": ("본회의 통과", "passed"),
+    "promulgated": ("공포", "promulgated"),
+    "in-force": ("시행", "in force"),
 }
 
 ROLE_NAMES = {
@@ -136,16 +157,20 @@ class Converter:
     def add(self, s, p, o) -> None:
         self.out.append(ox.Quad(s, p, o, self.graph))
 
-    def begin(self, kind: str, record) -> ox.NamedNode:
-        """Start the record's graph, say where it came from, and return the record's node."""
+    def begin(self, kind: str, record, topic: ox.NamedNode | None = None) -> ox.NamedNode:
+        """Start the record's graph, say where it came from, and return the record's node.
+
+        A record that only adds statements about another entity names that entity as its
+        ``topic`` and mints no node of its own; its note then describes the graph.
+        """
         self.graph = ox.NamedNode(iri.graph(kind, record.id))
-        node = ent(kind, record.id)
+        node = topic or ent(kind, record.id)
         self.add(self.graph, A, n("prov:Entity"))
         self.add(self.graph, n("foaf:primaryTopic"), node)
         for source in record.sources:
             self.add(self.graph, n("prov:wasDerivedFrom"), ent("source", source))
         if record.note:
-            self.add(node, n("rdfs:comment"), text(record.note))
+            self.add(self.graph if topic else node, n("rdfs:comment"), text(record.note))
         return node
 
     def labels(self, node, ko: str, en: str, aliases=(), qid: str | None = None) -> None:
@@ -259,11 +284,11 @@ class Converter:
         self.add(node, LABEL, text(r.title, lang))
         self.add(node, n("dct:title"), text(r.title, lang))
         if r.language != "mul":
-            self.add(node, n("dct:language"), ox.Literal(r.language))
+            self.add(node, n("schema:inLanguage"), ox.Literal(r.language))
         if r.publisher:
-            self.add(node, n("dct:publisher"), text(r.publisher))
+            self.add(node, n("dc:publisher"), text(r.publisher))
         if r.author:
-            self.add(node, n("dct:creator"), text(r.author))
+            self.add(node, n("dc:creator"), text(r.author))
         if r.date:
             self.add(node, n("dct:issued"), date(r.date))
         if r.url:
@@ -289,14 +314,11 @@ class Converter:
         if r.lat is not None and r.lon is not None:
             self.add(node, n("wgs:lat"), ox.Literal(f"{r.lat}", datatype=n("xsd:decimal")))
             self.add(node, n("wgs:long"), ox.Literal(f"{r.lon}", datatype=n("xsd:decimal")))
-            self.add(
-                node,
-                n("schema:geo"),
-                ox.Literal(
-                    f"POINT({r.lon} {r.lat})",
-                    datatype=ox.NamedNode("http://www.opengis.net/ont/geosparql#wktLiteral"),
-                ),
-            )
+            point = ox.NamedNode(node.value + "#geometry")
+            self.add(node, n("geo:hasGeometry"), point)
+            self.add(point, A, n("geo:Geometry"))
+            wkt = ox.Literal(f"POINT({r.lon} {r.lat})", datatype=n("geo:wktLiteral"))
+            self.add(point, n("geo:asWKT"), wkt)
 
     def foreign(self, r) -> None:
         node = self.begin("municipality", r)
@@ -492,17 +514,16 @@ class Converter:
     def industry(self, r) -> None:
         node = self.begin("industry", r)
         self.add(node, A, n("ak:Industry"))
+        self.add(node, A, n("skos:Concept"))  # for SKOS tools that do not reason
         self.add(node, n("skos:inScheme"), n("ak:Industries"))
         self.labels(node, r.name_ko, r.name_en, r.aliases, r.wikidata)
         if r.broader:
             self.add(node, n("skos:broader"), ent("industry", r.broader))
 
     def city_industry(self, r) -> None:
-        self.begin("city-industry", r)
+        city = self.begin("city-industry", r, topic=ent("municipality", r.municipality))
         for industry in r.industries:
-            self.add(
-                ent("municipality", r.municipality), n("ak:industry"), ent("industry", industry)
-            )
+            self.add(city, n("ak:industry"), ent("industry", industry))
 
     def designation(self, r) -> None:
         node = self.begin("designation", r)
@@ -544,6 +565,10 @@ class Converter:
             self.add(step, A, n("ak:LegislativeStep"))
             self.add(step, n("ak:stepKind"), concept("legislative-step", s.step))
             self.add(step, n("dct:date"), date(s.date))
+            step_ko, step_en = STEP_NAMES[s.step]
+            self.labels(
+                step, f"{r.name_ko} {step_ko} ({s.date})", f"{r.name_en}: {step_en} ({s.date})"
+            )
         for who in r.promoted_by:
             self.add(node, n("ak:promotedBy"), self.party(who))
         for person in r.proposed_by:

@@ -67,9 +67,9 @@ BAD_RECORDS = [
     (
         "unknown party",
         "agreements.yaml",
-        "- pohang\n",
-        "- pohang-nowhere\n",
-        "agreements.yaml: record ",
+        "parties: [yongin, pohang]",
+        "parties: [yongin, nowhere]",
+        "agreements.yaml: record yongin-pohang-friendship-2024, field parties.1: unknown",
     ),
     ("impossible date", "agreements.yaml", "2024-05-14", "2024-02-30", "is not a real date"),
     (
@@ -102,7 +102,7 @@ def test_duplicate_id_names_both_records(data):
     (data / "municipalities.csv").write_text(text + pohang + "\n", encoding="utf-8")
     result = cli("validate", "--data", str(data))
     assert result.returncode == 1
-    assert result.stderr.count("record pohang, field id: id 'pohang' is used twice") == 2
+    assert "municipalities.csv: record pohang, field id: id 'pohang' is used twice" in result.stderr
 
 
 def test_wrong_encoding_names_file_and_line(data):
