@@ -7,7 +7,8 @@ A file starts with comment lines::
     # param municipality: iri; the local government; example: https://w3id.org/...
     # param as_of: date?; a ``?`` after the type marks a parameter that may be left out
 
-Parameters are bound as pyoxigraph substitutions of typed terms, never pasted into the text.
+Parameters are parsed into typed RDF terms and bound by a VALUES block built from those terms
+(:func:`with_values`): user text is never pasted into the query.
 
 >>> q = parse("x", "# title: T\\n# param city: iri; a city; example: http://e.org/c\\nSELECT * {}")
 >>> q.title, [(p.name, p.type, p.example) for p in q.parameters]
@@ -122,3 +123,58 @@ def load_all(directory: Path = paths.QUERIES) -> dict[str, CannedQuery]:
     return {
         p.stem: parse(p.stem, p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.rq"))
     }
+
+
+MARKER = re.compile(r"^([ \t]*)# @values[ \t]*$", re.M)
+
+
+def _outer_brace(sparql: str) -> int:
+    """The position of the ``{`` that opens the query's outermost group pattern."""
+    i, n = 0, len(sparql)
+    while i < n:
+        c = sparql[i]
+        if c == "#":
+            i = sparql.find("\n", i)
+            if i < 0:
+                break
+        elif c == "<":  # an IRI (our queries use no < comparisons before the first brace)
+            i = sparql.index(">", i)
+        elif c in "\"'":
+            i = sparql.index(c, i + 1)
+        elif c == "{":
+            return i
+        i += 1
+    raise ValueError("the query has no group pattern")
+
+
+def with_values(query: CannedQuery, terms: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query's text with its parameters bound by a VALUES block (UNDEF when not given).
+
+    Parameters are bound by a ``VALUES`` block put at the start of the query's outermost group,
+    built from the parsed terms (``str(NamedNode)`` is ``<iri>``, ``str(Literal)`` a quoted,
+    escaped literal): user text never becomes SPARQL syntax. The block is joined with the rest of
+    the group, so its variables are in scope for triple patterns, ``FILTER`` and ``BIND`` alike; an
+    optional parameter that is not given is ``UNDEF``. (pyoxigraph's ``substitutions`` would not
+    do here: a variable that only occurs in a ``FILTER``, such as ``?as_of``, is not substituted.)
+
+    >>> q = parse("t", "# param city: iri; c; example: http://e.org/c\\n"
+    ...                       "SELECT ?x WHERE { ?city ?p ?x }")
+    >>> print(with_values(q, q.bind({"city": "http://e.org/c"})))
+    # param city: iri; c; example: http://e.org/c
+    SELECT ?x WHERE { VALUES (?city) { (<http://e.org/c>) }
+     ?city ?p ?x }
+    >>> print(with_values(q, {}).splitlines()[1])
+    SELECT ?x WHERE { VALUES (?city) { (UNDEF) }
+    """
+    if not query.parameters:
+        return query.sparql
+    names = [p.name for p in query.parameters]
+    given = {v.value: t for v, t in terms.items()}
+    row = " ".join(str(given[n]) if n in given else "UNDEF" for n in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
+    at = _outer_brace(query.sparql) + 1
+    text = query.sparql[:at] + block + query.sparql[at:]
+    # Inner groups (UNION branches) are evaluated on their own before the outer join: a
+    # ``# @values`` comment line inside one binds the parameters there too, so that the
+    # engine narrows each branch at once. Joining the same one-row VALUES twice changes nothing.
+    return MARKER.sub(lambda m: m.group(1) + block.strip() + "\n", text)

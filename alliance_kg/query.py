@@ -2,6 +2,7 @@
 
 import io
 import sys
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,13 +33,20 @@ def read_query_argument(value: str) -> str:
     return value
 
 
-def run(store: ox.Store, sparql: str, substitutions: dict | None = None):
+def run(store: ox.Store, sparql: str):
     """Run a query the way every entry point does: the default graph is the union of all graphs."""
-    return store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+    return store.query(sparql, use_default_graph_as_union=True)
 
 
-def parameters(sparql: str, assignments: list[str]) -> dict:
-    """Substitutions from NAME=VALUE pairs, typed by the query's header where it declares them."""
+def bind_parameters(sparql: str, assignments: list[str]) -> str:
+    """The query with NAME=VALUE pairs bound, typed by its header where it declares them.
+
+    >>> print(bind_parameters("SELECT * { ?s ?p ?o }", ["s=http://e.org/a"]))
+    SELECT * { VALUES (?s) { (<http://e.org/a>) }
+     ?s ?p ?o }
+    """
+    if not assignments:
+        return sparql
     query = canned.parse("query", sparql)
     declared = {p.name for p in query.parameters}
     values = {}
@@ -52,7 +60,8 @@ def parameters(sparql: str, assignments: list[str]) -> dict:
         for name, value in values.items()
         if name not in declared
     )
-    return canned.CannedQuery("query", "", "", sparql, query.parameters + extra).bind(values)
+    query = canned.CannedQuery("query", "", "", sparql, query.parameters + extra)
+    return canned.with_values(query, query.bind(values))
 
 
 def format_result(result, fmt: str) -> bytes:
@@ -67,15 +76,24 @@ def format_result(result, fmt: str) -> bytes:
     return _table(result).encode("utf-8")
 
 
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
 def _table(solutions: ox.QuerySolutions) -> str:
     names = [v.value for v in solutions.variables]
     rows = [["" if row[name] is None else _show(row[name]) for name in names] for row in solutions]
-    widths = [max([len(name), *(len(r[i]) for r in rows)]) for i, name in enumerate(names)]
+    widths = [max([_width(name), *(_width(r[i]) for r in rows)]) for i, name in enumerate(names)]
     out = io.StringIO()
-    out.write("  ".join(name.ljust(w) for name, w in zip(names, widths, strict=True)).rstrip())
+    out.write("  ".join(_pad(name, w) for name, w in zip(names, widths, strict=True)).rstrip())
     out.write("\n" + "  ".join("-" * w for w in widths) + "\n")
     for r in rows:
-        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+        out.write("  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
     out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
     return out.getvalue()
 
@@ -96,7 +114,7 @@ def run_cli_query(location: Path, query: str, fmt: str, params: list[str] = ()) 
         return 1
     try:
         sparql = read_query_argument(query)
-        result = run(store, sparql, parameters(sparql, list(params)))
+        result = run(store, bind_parameters(sparql, list(params)))
         sys.stdout.buffer.write(format_result(result, fmt))
     except (SyntaxError, OSError, ValueError) as error:
         print(f"alliance-kg: {error}", file=sys.stderr)

@@ -4,21 +4,8 @@ Both backends take a :class:`~alliance_kg.canned.CannedQuery` and the parsed par
 and give the rows as SPARQL 1.1 JSON bindings (``{"var": {"type": ..., "value": ...}}``),
 normalised the same way, so the REST layer cannot tell them apart and their answers are equal.
 
-Parameters are bound by a ``VALUES`` block put at the start of the query's outermost group,
-built from the parsed terms (``str(NamedNode)`` is ``<iri>``, ``str(Literal)`` a quoted,
-escaped literal): user text never becomes SPARQL syntax. The block is joined with the rest of
-the group, so its variables are in scope for triple patterns, ``FILTER`` and ``BIND`` alike; an
-optional parameter that is not given is ``UNDEF``. (pyoxigraph's ``substitutions`` would not do
-here: a variable that only occurs in a ``FILTER``, such as ``?as_of``, is not substituted there.)
-
->>> q = canned.parse("t", "# param city: iri; c; example: http://e.org/c\\n"
-...                       "SELECT ?x WHERE { ?city ?p ?x }")
->>> print(with_values(q, q.bind({"city": "http://e.org/c"})))
-# param city: iri; c; example: http://e.org/c
-SELECT ?x WHERE { VALUES (?city) { (<http://e.org/c>) }
- ?city ?p ?x }
->>> print(with_values(q, {}).splitlines()[1])
-SELECT ?x WHERE { VALUES (?city) { (UNDEF) }
+Parameters are bound by :func:`alliance_kg.canned.with_values`: user text never becomes
+SPARQL syntax.
 """
 
 from __future__ import annotations
@@ -26,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
-import re
 import threading
 import time
 import urllib.parse
@@ -46,48 +32,6 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 class BackendError(Exception):
     """The store or the remote endpoint could not answer (a 502/503 for the client)."""
-
-
-# --------------------------------------------------------------------------------------------
-# Binding parameters
-
-
-MARKER = re.compile(r"^([ \t]*)# @values[ \t]*$", re.M)
-
-
-def _outer_brace(sparql: str) -> int:
-    """The position of the ``{`` that opens the query's outermost group pattern."""
-    i, n = 0, len(sparql)
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            i = sparql.find("\n", i)
-            if i < 0:
-                break
-        elif c == "<":  # an IRI (our queries use no < comparisons before the first brace)
-            i = sparql.index(">", i)
-        elif c in "\"'":
-            i = sparql.index(c, i + 1)
-        elif c == "{":
-            return i
-        i += 1
-    raise ValueError("the query has no group pattern")
-
-
-def with_values(query: canned.CannedQuery, terms: dict[ox.Variable, Any]) -> str:
-    """The query's text with its parameters bound by a VALUES block (UNDEF when not given)."""
-    if not query.parameters:
-        return query.sparql
-    names = [p.name for p in query.parameters]
-    given = {v.value: t for v, t in terms.items()}
-    row = " ".join(str(given[n]) if n in given else "UNDEF" for n in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
-    at = _outer_brace(query.sparql) + 1
-    text = query.sparql[:at] + block + query.sparql[at:]
-    # Inner groups (UNION branches) are evaluated on their own before the outer join: a
-    # ``# @values`` comment line inside one binds the parameters there too, so that the
-    # engine narrows each branch at once. Joining the same one-row VALUES twice changes nothing.
-    return MARKER.sub(lambda m: m.group(1) + block.strip() + "\n", text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -205,7 +149,7 @@ class EmbeddedBackend:
         self, query: canned.CannedQuery, terms: dict[ox.Variable, Any]
     ) -> tuple[list[str], list[Binding]]:
         key = (query.name, tuple(sorted((v.value, str(t)) for v, t in terms.items())))
-        sparql = with_values(query, terms)
+        sparql = canned.with_values(query, terms)
         return await asyncio.to_thread(self._run, sparql, key)
 
 
@@ -274,7 +218,7 @@ class RemoteBackend:
     async def select(
         self, query: canned.CannedQuery, terms: dict[ox.Variable, Any]
     ) -> tuple[list[str], list[Binding]]:
-        data = await asyncio.to_thread(self._post, with_values(query, terms))
+        data = await asyncio.to_thread(self._post, canned.with_values(query, terms))
         names = list(data.get("head", {}).get("vars", []))
         rows = [normal(b) for b in data.get("results", {}).get("bindings", [])]
         return names, rows

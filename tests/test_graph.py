@@ -24,7 +24,7 @@ def store(tmp_path_factory):
 def rows(store, name: str, **values) -> list[dict]:
     """The rows of a canned query, by variable name."""
     query = canned.load_all()[name]
-    result = run(store, query.sparql, query.bind(values))
+    result = run(store, canned.with_values(query, query.bind(values)))
     names = [v.value for v in result.variables]
     return [{n: r[n] for n in names} for r in result]
 
