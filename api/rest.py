@@ -145,7 +145,8 @@ def municipality_entries(rows: list[dict]) -> list[Entry]:
                 wikidata=qid(v(first, "wikidata")),
                 level=slug_of(level) if level else None,
                 parent=v(first, "parent"),
-                country=v(first, "country") or (None if cls.endswith("Foreign") else "KR"),
+                country=v(first, "country")
+                or (None if cls.endswith("ForeignLocalGovernment") else "KR"),
                 kind="municipality",
             )
         )
