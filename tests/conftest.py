@@ -5,7 +5,7 @@
 - ``scratch_server``: an empty, writable scratch server (``--scratch``), shared by the session.
 - ``store_location``: a store built from ``data/`` (or, if ``data/`` does not load right now, a
   synthetic one with the same layout: every record in its own named graph).
-- ``store_server``: a read-only server on ``store_location`` with ``--query-timeout 2``.
+- ``store_server``: a read-only server on ``store_location`` (2 workers, 15 s timeout).
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def store_server(
         "--store",
         str(store_location),
         "--query-timeout",
-        "2",
+        "15",
         "--workers",
         "2",
     )

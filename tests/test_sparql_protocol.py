@@ -393,3 +393,24 @@ def test_a_failing_service_call_is_a_502(scratch_server):
     query = "SELECT * { SERVICE <http://no-such-host.invalid/sparql> { ?s ?p ?o } }"
     body = assert_problem(httpx.get(scratch_server.sparql, params={"query": query}), 502)
     assert "SERVICE" in body["detail"]
+
+
+def test_query_page_without_node_modules_says_how_to_install(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.app import Settings, create_app
+
+    class NoPool:  # the page needs no store
+        async def start(self):
+            pass
+
+        async def close(self):
+            pass
+
+    settings = Settings(scratch_dir=tmp_path, yasgui_dir=tmp_path / "missing")
+    with TestClient(create_app(settings, pool=NoPool())) as client:
+        r = client.get("/sparql", headers={"Accept": "text/html"})
+        assert r.status_code == 200
+        assert "haveYasgui: false" in r.text
+        assert "npm ci" in r.text
+        assert client.get("/static/yasgui/yasgui.min.js").status_code == 404

@@ -4,20 +4,32 @@ import threading
 import time
 
 import httpx
+import pytest
 from conftest import start_server
 
 # Four copies of every triple joined with each other: never finishes on any store worth the name.
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def test_runaway_query_is_stopped_while_others_answer(store_server):
+@pytest.fixture(scope="module")
+def runaway_server(tmp_path_factory, store_location):
+    """The acceptance setting: the real store, --query-timeout 2, two workers."""
+    server = start_server(
+        tmp_path_factory.mktemp("runaway"),
+        *("--store", str(store_location), "--query-timeout", "2", "--workers", "2"),
+    )
+    yield server
+    server.stop()
+
+
+def test_runaway_query_is_stopped_while_others_answer(runaway_server):
     """Acceptance: with --query-timeout 2 the cross-join gets a non-200 within 4 s, and an
     `ASK {}` sent meanwhile answers in under 0.5 s."""
     outcome = {}
 
     def heavy():
         started = time.monotonic()
-        r = httpx.post(store_server.sparql, data={"query": CROSS_JOIN}, timeout=30)
+        r = httpx.post(runaway_server.sparql, data={"query": CROSS_JOIN}, timeout=30)
         outcome["response"], outcome["seconds"] = r, time.monotonic() - started
 
     thread = threading.Thread(target=heavy)
@@ -27,7 +39,7 @@ def test_runaway_query_is_stopped_while_others_answer(store_server):
     with httpx.Client(timeout=5) as client:
         while thread.is_alive() and len(ask_times) < 20:
             started = time.monotonic()
-            r = client.get(store_server.sparql, params={"query": "ASK {}"})
+            r = client.get(runaway_server.sparql, params={"query": "ASK {}"})
             ask_times.append(time.monotonic() - started)
             assert r.status_code == 200
             assert r.json()["boolean"] is True
@@ -47,30 +59,30 @@ def test_runaway_query_is_stopped_while_others_answer(store_server):
 
     # the killed worker has been replaced: both workers answer again
     for _ in range(4):
-        r = httpx.get(store_server.sparql, params={"query": "ASK {}"}, timeout=10)
+        r = httpx.get(runaway_server.sparql, params={"query": "ASK {}"}, timeout=10)
         assert r.status_code == 200
 
 
-def test_two_runaways_do_not_stop_the_server(store_server):
+def test_two_runaways_do_not_stop_the_server(runaway_server):
     """With both workers stuck, a third query waits for a worker, within its own timeout."""
     results = []
 
     def heavy():
-        r = httpx.post(store_server.sparql, data={"query": CROSS_JOIN}, timeout=30)
+        r = httpx.post(runaway_server.sparql, data={"query": CROSS_JOIN}, timeout=30)
         results.append(r.status_code)
 
     threads = [threading.Thread(target=heavy) for _ in range(2)]
     for t in threads:
         t.start()
     time.sleep(0.3)
-    r = httpx.get(store_server.sparql, params={"query": "ASK {}"}, timeout=30)
+    r = httpx.get(runaway_server.sparql, params={"query": "ASK {}"}, timeout=30)
     for t in threads:
         t.join(10)
     assert results == [503, 503]
     assert r.status_code in (200, 503)  # answered once a worker was free, or busy within 2 s
     if r.status_code == 503:
         assert r.json()["type"].endswith("/query-busy")
-    r = httpx.get(store_server.sparql, params={"query": "ASK {}"}, timeout=10)
+    r = httpx.get(runaway_server.sparql, params={"query": "ASK {}"}, timeout=10)
     assert r.status_code == 200
 
 
