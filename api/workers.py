@@ -455,13 +455,17 @@ class QueryPool:
         assert self._idle is not None, "start() the pool first"
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        try:
-            proc = await asyncio.wait_for(self._idle.get(), timeout)
-        except TimeoutError:
-            raise PoolError(
-                "busy",
-                f"All {self.size} query workers stayed busy for {timeout:g} s.",
-            ) from None
+        while True:
+            try:
+                proc = await asyncio.wait_for(self._idle.get(), max(deadline - loop.time(), 0))
+            except TimeoutError:
+                raise PoolError(
+                    "busy",
+                    f"All {self.size} query workers stayed busy for {timeout:g} s.",
+                ) from None
+            if proc.process.is_alive():
+                break
+            self._replace(proc)  # it died while idle (killed from outside): use another
         healthy = False
         try:
             try:
@@ -510,12 +514,24 @@ class QueryPool:
             # A scratch worker must be gone (its lock released) before the next one opens.
             await asyncio.to_thread(proc.process.join, 10)
             self._all.discard(proc)
-            fresh = await self._spawn()
-            reply = await fresh.receive(60)
-            if reply.problem:
-                log.error("replacement worker: %s", reply.problem.get("detail"))
-            assert self._idle is not None
-            self._idle.put_nowait(fresh)
+            delay = 0.1
+            while True:
+                fresh = await self._spawn()
+                try:
+                    reply = await fresh.receive(60)
+                except (EOFError, OSError, TimeoutError) as e:
+                    log.error("a replacement query worker did not start (%r); retrying", e)
+                    fresh.kill()
+                    await asyncio.to_thread(fresh.process.join, 10)
+                    self._all.discard(fresh)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    continue
+                if reply.problem:  # it runs, but cannot open the store yet: it retries per job
+                    log.error("replacement worker: %s", reply.problem.get("detail"))
+                assert self._idle is not None
+                self._idle.put_nowait(fresh)
+                return
 
         task = asyncio.get_running_loop().create_task(replace())
         self._replacing.add(task)

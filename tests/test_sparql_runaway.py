@@ -1,7 +1,10 @@
 """Runaway queries: stopped at --query-timeout with a 503 problem, while others keep answering."""
 
+import os
+import signal
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -140,3 +143,28 @@ def test_a_query_that_eats_memory_is_stopped_alone(tmp_path, store_location):
         assert r.status_code == 200
     finally:
         server.stop()
+
+
+def _children(pid):
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_workers_killed_from_outside_are_replaced(runaway_server):
+    server_pid = runaway_server.process.pid
+    workers = [w for fs in _children(server_pid) for w in _children(fs)]
+    assert len(workers) == 2  # children of the forkserver, itself a child of the server
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    for _ in range(6):
+        r = httpx.get(runaway_server.sparql, params={"query": "ASK {}"}, timeout=10)
+        assert r.status_code == 200
