@@ -100,21 +100,55 @@ def _rows(path: Path) -> tuple[list, str | None]:
     text = text.removeprefix("\ufeff")
     if path.suffix == ".csv":
         rows = []
-        for row in csv.DictReader(io.StringIO(text, newline="")):
-            if None in row:
-                return [], f"line {len(rows) + 2}: more cells than header columns"
-            cleaned = {k: v for k, v in row.items() if v not in ("", None)}
-            for key in CSV_LISTS:
-                if key in cleaned:
-                    cleaned[key] = [part.strip() for part in cleaned[key].split(";")]
-            rows.append(cleaned)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            for row in reader:
+                if None in row:
+                    return [], f"line {len(rows) + 2}: more cells than header columns"
+                cleaned = {k: v for k, v in row.items() if v not in ("", None)}
+                for key in CSV_LISTS:
+                    if key in cleaned:
+                        cleaned[key] = [part.strip() for part in cleaned[key].split(";")]
+                rows.append(cleaned)
+        except csv.Error as exc:  # e.g. a cell longer than csv.field_size_limit()
+            return [], f"line {reader.line_num}: not valid CSV: {exc}"
         return rows, None
     try:
         content = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         return [], f"not valid YAML: {exc}".replace("\n", " ")
+    except RecursionError:
+        return [], "not valid YAML: nested too deeply"
+    except ValueError as exc:  # e.g. an integer of more digits than int() accepts
+        return [], f"not valid YAML: {exc}"
     if content is None:
         return [], None
     if not isinstance(content, list):
         return [], "the file must hold a list of records"
+    if _has_lone_surrogate(content):
+        return [], "not valid YAML: an escape (such as \\ud800) gives a lone surrogate, not text"
     return content, None
+
+
+def _has_lone_surrogate(content: object) -> bool:
+    """Whether any text in the parsed YAML is not encodable (a \\uD800-style escape).
+
+    Walks each container once, so aliases (even self-referencing ones) cost nothing extra.
+    """
+    seen: set[int] = set()
+    stack = [content]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(value, dict | list | tuple | set) and id(value) not in seen:
+            seen.add(id(value))
+            if isinstance(value, dict):
+                stack.extend(value.keys())
+                stack.extend(value.values())
+            else:
+                stack.extend(value)
+    return False
