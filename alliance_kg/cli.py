@@ -58,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["nquads", "trig", "turtle"], default="nquads")
     p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     p.add_argument(
+        "--dumps",
+        type=Path,
+        metavar="DIR",
+        help="write the published dump files (alliance-kg-<data version>.nq.gz, .trig, .ttl) "
+        "into DIR, the same bytes as /dumps/ serves",
+    )
+    p.add_argument(
         "--friendship",
         action="store_true",
         help="quickstatements: propose friendship-city agreements too",
@@ -122,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         from alliance_kg.wikidata import cli_quickstatements
 
         return cli_quickstatements(store, args.output, args.friendship, args.compare)
+    if args.command == "export" and args.dumps:
+        from alliance_kg.dataset import export_dumps
+
+        return export_dumps(store, args.dumps)
     if args.command == "export":
         from alliance_kg.query import export
 

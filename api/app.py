@@ -96,6 +96,9 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     from api import reconcile
 
     app.include_router(reconcile.router)
+    from api import publishing
+
+    app.include_router(publishing.router)
     from api import entities, rest
 
     app.include_router(rest.router)

@@ -1,0 +1,235 @@
+"""Publishing: ``/cookbook``, ``/.well-known/void`` and ``/dumps/``.
+
+- ``/cookbook``: docs/cookbook.md as HTML (:mod:`api.markdown`), with the license footer.
+- ``/.well-known/void``: the VoID and DCAT description of the dataset
+  (:func:`alliance_kg.dataset.void_triples`), Turtle by default, or JSON-LD, N-Triples or RDF/XML
+  by ``Accept`` or ``?format=`` (:mod:`api.negotiation`).
+- ``/dumps/``: the index of the dump files (HTML or JSON) with their sizes and SHA-256, the data
+  version and the code version; ``/dumps/<file>`` the files, ``/dumps/SHA256SUMS`` the sums.
+
+The dumps are written once per store build, from the live store, under
+``<store>.dumps/<build>/`` (:func:`alliance_kg.dataset.current_release`) in a worker thread, so
+the event loop never waits on them; ``alliance-kg export --dumps DIR`` writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+from alliance_kg import cookbook, dataset
+from alliance_kg import store as stores
+from api import markdown
+from api.negotiation import Offer, choose_or_406, content_type, format_parameter
+from api.problems import Problem
+
+router = APIRouter()
+
+VOID_OFFERS = [
+    Offer("text/turtle", aliases=("application/x-turtle",), value=ox.RdfFormat.TURTLE),
+    Offer("application/ld+json", aliases=("application/json",), value=ox.RdfFormat.JSON_LD),
+    Offer("application/n-triples", aliases=("text/plain",), value=ox.RdfFormat.N_TRIPLES),
+    Offer("application/rdf+xml", value=ox.RdfFormat.RDF_XML),
+]
+INDEX_OFFERS = [Offer("text/html", aliases=("application/xhtml+xml",)), Offer("application/json")]
+
+STYLE = """
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
+line-height:1.5;color:#222}
+pre{background:#f5f5f5;padding:.75rem;overflow-x:auto;font-size:.85rem}
+code{font-size:.9em}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
+th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+.num{text-align:right}footer{margin-top:3rem;border-top:1px solid #ccc;font-size:.85rem;color:#555}
+nav a{margin-right:1rem}
+"""
+
+
+def page(title: str, body: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
+        '<nav><a href="/">alliance-kg</a><a href="/sparql">SPARQL</a>'
+        '<a href="/cookbook">Cookbook</a><a href="/dumps/">Downloads</a></nav>'
+        f"<main>{body}</main>{dataset.footer_html()}</body></html>"
+    )
+
+
+async def release(request: Request) -> tuple[dataset.Release, Path]:
+    """The release of the live store build (dumps written on the first call per build)."""
+    location = request.app.state.settings.store
+    if location is None:
+        raise Problem(404, "This server publishes no store (it runs on a scratch store).")
+    try:
+        return await asyncio.to_thread(dataset.current_release, Path(location))
+    except stores.StoreMissing as e:
+        raise Problem(503, str(e), title="Store unavailable", slug="store-unavailable") from None
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+# --------------------------------------------------------------------------------------------
+# /cookbook
+
+_cookbook_cache: dict[tuple[Path, float], str] = {}
+_QUERY_LINK = re.compile(r"^(?:\.\./)?queries/([a-z0-9-]+)\.rq$")
+
+
+def _cookbook_link(href: str) -> str | None:
+    if m := _QUERY_LINK.match(href):
+        return f"/queries/{m[1]}"
+    if href.startswith(("http://", "https://", "#", "/")):
+        return href
+    return None  # a file of the repository that the server does not serve
+
+
+@router.get("/cookbook", tags=["publishing"], response_class=HTMLResponse)
+async def cookbook_page() -> HTMLResponse:
+    """The cookbook: research questions answered with SPARQL, each with its answer."""
+    path = cookbook.DOCUMENT
+    try:
+        key = (path, path.stat().st_mtime)
+    except FileNotFoundError:
+        raise Problem(404, "docs/cookbook.md is missing.") from None
+    if key not in _cookbook_cache:
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        _cookbook_cache.clear()
+        _cookbook_cache[key] = page("Cookbook · alliance-kg", markdown.render(text, _cookbook_link))
+    return HTMLResponse(_cookbook_cache[key])
+
+
+# --------------------------------------------------------------------------------------------
+# /.well-known/void
+
+
+@router.api_route(
+    "/.well-known/void",
+    methods=["GET", "HEAD"],
+    tags=["publishing"],
+    responses={
+        200: {
+            "content": {o.media_type: {} for o in VOID_OFFERS},
+            "description": "VoID and DCAT description: Turtle (default), JSON-LD, N-Triples or "
+            "RDF/XML, by Accept or ?format=turtle|jsonld|nt|rdfxml.",
+        }
+    },
+)
+async def void(request: Request) -> Response:
+    """The VoID and DCAT description of the dataset: title, license, sources, versions, the
+    SPARQL endpoint, the dumps with their sizes and checksums, statistics and the Wikidata
+    link set."""
+    offer = choose_or_406(
+        VOID_OFFERS,
+        request.headers.get("accept"),
+        format_parameter(request.query_params.multi_items()),
+    )
+    rel, _ = await release(request)
+    triples = dataset.void_triples(rel, base_url(request))
+    if offer.value in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
+        body = ox.serialize(triples, format=offer.value, prefixes=dataset.VOID_NS)
+    else:
+        body = ox.serialize(triples, format=offer.value)
+    return Response(
+        body,
+        media_type=content_type(offer.media_type),
+        headers={"Vary": "Accept", "Link": f'<{dataset.DATASET}>; rel="describes"'},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# /dumps/
+
+
+def _index_json(rel: dataset.Release, base: str) -> dict:
+    return {
+        "dataset": dataset.DATASET,
+        "data_version": rel.data_version,
+        "reference_date": rel.reference_date,
+        "content_hash": rel.content_hash,
+        "code_version": rel.code_version,
+        "license": dataset.DATA_LICENSE,
+        "attribution": dataset.ATTRIBUTION_TEXT,
+        "void": f"{base}/.well-known/void",
+        "sparql_endpoint": f"{base}/sparql",
+        "triples": rel.statistics.triples,
+        "quads": rel.statistics.quads,
+        "files": [
+            {
+                "name": f.name,
+                "url": f"{base}/dumps/{f.name}",
+                "media_type": f.media_type,
+                "compressed": "gzip" if f.compressed else None,
+                "size": f.size,
+                "sha256": f.sha256,
+            }
+            for f in rel.files
+        ],
+    }
+
+
+def _index_html(rel: dataset.Release) -> str:
+    e = html.escape
+    rows = "".join(
+        f'<tr><td><a href="/dumps/{e(f.name)}">{e(f.name)}</a></td>'
+        f"<td>{e(f.media_type)}{' (gzip)' if f.compressed else ''}</td>"
+        f'<td class="num">{f.size:,}</td><td><code>{f.sha256}</code></td></tr>'
+        for f in rel.files
+    )
+    body = (
+        "<h1>Downloads</h1>"
+        f"<p>Data version <strong>{e(rel.data_version)}</strong>: the records' reference date "
+        f"({e(rel.reference_date)}) and the start of the SHA-256 of the canonical N-Quads dump. "
+        f"Written by alliance-kg {e(rel.code_version)} (the code version, not the data's). "
+        f"{rel.statistics.triples:,} distinct triples in {rel.statistics.quads:,} quads, "
+        f"{rel.statistics.graphs:,} named graphs, one per record.</p>"
+        "<table><thead><tr><th>file</th><th>format</th><th class=num>bytes</th>"
+        f"<th>sha256</th></tr></thead><tbody>{rows}</tbody></table>"
+        '<p><a href="/dumps/SHA256SUMS">SHA256SUMS</a> · '
+        '<a href="/.well-known/void">VoID and DCAT description</a> · '
+        '<a href="/sparql">SPARQL endpoint</a> · the same files: '
+        "<code>alliance-kg export --dumps DIR</code></p>"
+    )
+    return page("Downloads · alliance-kg", body)
+
+
+@router.api_route("/dumps/", methods=["GET", "HEAD"], tags=["publishing"])
+async def dumps_index(request: Request) -> Response:
+    """The dump files of the current data version with their sizes and SHA-256 (HTML, or JSON
+    by Accept or ?format=json), and the data and code versions."""
+    offer = choose_or_406(
+        INDEX_OFFERS,
+        request.headers.get("accept"),
+        format_parameter(request.query_params.multi_items()),
+    )
+    rel, _ = await release(request)
+    headers = {"Vary": "Accept"}
+    if offer.media_type == "application/json":
+        return JSONResponse(_index_json(rel, base_url(request)), headers=headers)
+    return HTMLResponse(_index_html(rel), headers=headers)
+
+
+@router.api_route("/dumps/{name}", methods=["GET", "HEAD"], tags=["publishing"])
+async def dump_file(request: Request, name: str) -> Response:
+    """A dump file (``alliance-kg-<data version>.nq.gz``, ``.trig``, ``.ttl``) or SHA256SUMS."""
+    rel, directory = await release(request)
+    if name == "SHA256SUMS":
+        sums = "".join(f"{f.sha256}  {f.name}\n" for f in rel.files)
+        return Response(sums, media_type="text/plain; charset=utf-8")
+    for f in rel.files:
+        if f.name == name:
+            return FileResponse(
+                directory / f.name,
+                media_type=f.content_type,
+                filename=f.name,
+                headers={"ETag": f'"{f.sha256}"', "Cache-Control": "public, max-age=86400"},
+            )
+    known = ", ".join(f.name for f in rel.files)
+    raise Problem(404, f"No dump {name!r}; this data version has {known}.", slug="not-found")
