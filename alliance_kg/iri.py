@@ -25,6 +25,30 @@ GRAPH = BASE + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 WIKIDATA = "http://www.wikidata.org/entity/"
 
+# The prefixes every serialization and error message uses.
+PREFIXES = {
+    "ak": ONTOLOGY,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "time": "http://www.w3.org/2006/time#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "http://schema.org/",
+    "dct": "http://purl.org/dc/terms/",
+    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "cv": "http://data.europa.eu/m8g/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "eli-dl": "http://data.europa.eu/eli/eli-draft-legislation-ontology#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "wd": WIKIDATA,
+}
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QID = re.compile(r"^Q[1-9][0-9]*$")
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from alliance_kg import canned
+from alliance_kg import canned, iri
 from alliance_kg import store as stores
-from loaders.rdf import NS
 
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 GRAPH_FORMATS = {
@@ -70,7 +69,7 @@ def format_result(result, fmt: str) -> bytes:
             return b"true\n" if bool(result) else b"false\n"
         return result.serialize(format=RESULT_FORMATS[fmt])
     if isinstance(result, ox.QueryTriples):
-        return ox.serialize(result, format=GRAPH_FORMATS[fmt], prefixes=NS)
+        return ox.serialize(result, format=GRAPH_FORMATS[fmt], prefixes=iri.PREFIXES)
     if fmt != "table":
         return result.serialize(format=RESULT_FORMATS[fmt])
     return _table(result).encode("utf-8")
@@ -127,12 +126,12 @@ def export_bytes(store: ox.Store, fmt: str) -> bytes:
     quads = sorted(store, key=str)
     if fmt == "turtle":
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=NS)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=iri.PREFIXES)
     if fmt == "nquads":
         return b"".join(
             sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True))
         )
-    return ox.serialize(quads, format=EXPORT_FORMATS[fmt], prefixes=NS)
+    return ox.serialize(quads, format=EXPORT_FORMATS[fmt], prefixes=iri.PREFIXES)
 
 
 def export(location: Path, fmt: str, output: Path | None) -> int:

@@ -15,27 +15,7 @@ from alliance_kg import iri
 from loaders import dates
 from loaders.read import Records
 
-NS = {
-    "ak": iri.ONTOLOGY,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "http://schema.org/",
-    "dct": "http://purl.org/dc/terms/",
-    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "cv": "http://data.europa.eu/m8g/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "eli-dl": "http://data.europa.eu/eli/eli-draft-legislation-ontology#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "geo": "http://www.opengis.net/ont/geosparql#",
-}
+NS = iri.PREFIXES
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _TAGGED = re.compile(r"^(.+)@([a-z]{2,3})$")  # an alias written with its language: 福山市@ja
