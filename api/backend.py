@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import threading
 import time
 import urllib.parse
@@ -102,12 +103,29 @@ class EmbeddedBackend:
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple, tuple[list[str], list[Binding]]] = OrderedDict()
         self._cache_size = cache_size
+        self._known: tuple[str, Path] | None = None  # (link text, the build it resolved to)
 
-    def _open(self) -> tuple[ox.Store, Path]:
+    def _current(self) -> Path:
+        """The build the location points at. Resolving the link costs a dozen system calls, so
+        the answer is kept for as long as the link itself (one ``readlink``) stays the same;
+        ``alliance-kg load`` always swaps the link, so a new build is still seen at once."""
+        try:
+            link = os.readlink(self.location)
+        except OSError:
+            link = None
+        known = self._known
+        if link is not None and known is not None and known[0] == link:
+            return known[1]
         try:
             build = stores.current_build(self.location)
         except stores.StoreMissing as e:
             raise BackendError(str(e)) from None
+        if link is not None:
+            self._known = (link, build)
+        return build
+
+    def _open(self) -> tuple[ox.Store, Path]:
+        build = self._current()
         with self._lock:
             if build != self._build or self._store is None:
                 self._store = ox.Store.read_only(str(build))
@@ -117,8 +135,8 @@ class EmbeddedBackend:
 
     def version(self) -> Any:
         try:
-            return stores.current_build(self.location)
-        except stores.StoreMissing:
+            return self._current()
+        except BackendError:
             return None
 
     def _run(self, sparql: str, key: tuple) -> tuple[list[str], list[Binding]]:
@@ -149,6 +167,15 @@ class EmbeddedBackend:
         self, query: canned.CannedQuery, terms: dict[ox.Variable, Any]
     ) -> tuple[list[str], list[Binding]]:
         key = (query.name, tuple(sorted((v.value, str(t)) for v, t in terms.items())))
+        try:  # a cached answer needs no thread: answer it on the event loop
+            build = self._current()
+        except BackendError:
+            build = None
+        if build is not None and build == self._build:
+            with self._lock:
+                hit = self._cache.get((build, *key))
+            if hit is not None:
+                return hit
         sparql = canned.with_values(query, terms)
         return await asyncio.to_thread(self._run, sparql, key)
 
