@@ -28,8 +28,13 @@ def as_rdflib(binding):
     )
 
 
-@pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize(
+    ("query", "method"),
+    [
+        *(pytest.param(q.values[0], "GET", id=f"{q.id}-GET", marks=q.marks) for q in QUERIES),
+        *(pytest.param(q.values[0], "POST", id=f"{q.id}-POST", marks=q.marks) for q in QUERIES[:3]),
+    ],
+)
 def test_sparqlwrapper_json(store_server, store_location, query, method):
     client = SPARQLWrapper(store_server.sparql)
     client.setMethod(method)
