@@ -103,6 +103,9 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
 
     app.include_router(rest.router)
     app.include_router(entities.router)
+    from api import pages
+
+    app.include_router(pages.router)
     if settings.yasgui_dir is not None and settings.yasgui_dir.is_dir():
         app.mount("/static/yasgui", StaticFiles(directory=settings.yasgui_dir), name="yasgui")
 

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import html
-from typing import Annotated, Any
+from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Path, Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from alliance_kg import iri
-from api import models
+from api import pages
 from api.names import slug_of
 from api.negotiation import Offer, choose_or_406, content_type, format_parameter
 from api.problems import Problem
-from api.rest import PROBLEMS, partners_of, rest, v
+from api.rest import PROBLEMS, named_entries, rest, v
 
 router = APIRouter()
 
@@ -29,21 +29,7 @@ OFFERS = [
     Offer("application/ld+json", aliases=("application/json",), value=ox.RdfFormat.JSON_LD),
     Offer("application/n-triples", aliases=("text/plain",), value=ox.RdfFormat.N_TRIPLES),
 ]
-PREFIXES = {
-    "ak": iri.ONTOLOGY,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "time": "http://www.w3.org/2006/time#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "http://schema.org/",
-    "dct": "http://purl.org/dc/terms/",
-    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "wd": iri.WIKIDATA,
-}
+PREFIXES = iri.PREFIXES
 LABEL = PREFIXES["rdfs"] + "label"
 
 
@@ -101,8 +87,7 @@ async def entity(
         )
         body = ox.serialize(triples, format=offer.value, prefixes=PREFIXES)
         return Response(body, media_type=content_type(offer.media_type), headers=headers)
-    page = await html_page(request, subject, kind, rows)
-    return HTMLResponse(page, headers=headers)
+    return await html_page(request, subject, kind, rows)
 
 
 @router.get(
@@ -155,7 +140,12 @@ def show(t: dict[str, str], labels: dict[str, list[str]]) -> str:
     return text
 
 
-async def html_page(request: Request, subject: str, kind: str, rows: list[dict]) -> str:
+async def html_page(request: Request, subject: str, kind: str, rows: list[dict]) -> Response:
+    """The entity's HTML page in the shared template of :mod:`api.pages`: rich pages for local
+    governments (facts, partner network, map) and alliances (members on a timeline, councils,
+    meetings, declarations, legislation); the statements, parts and links for anything else."""
+    pages.lang_of(request)  # a bad ?lang= is a 400 before any query runs
+    headers = {"Vary": "Accept", "Link": f'<{subject}>; rel="canonical"'}
     state = rest(request)
     labels: dict[str, list[str]] = {}
     names: dict[str, str] = {}
@@ -169,59 +159,24 @@ async def html_page(request: Request, subject: str, kind: str, rows: list[dict])
     title = " · ".join(n for n in (names.get("ko"), names.get("en")) if n) or slug_of(subject)
     own = [r for r in rows if r["s"]["value"] == subject]
     parts = [r for r in rows if r["s"]["value"] != subject]
-    sections = [
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p><code>{html.escape(subject)}</code> — "
-        + " · ".join(
-            f'<a href="?format={f}">{label}</a>'
-            for f, label in (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
-        )
-        + "</p>",
-        "<h2>속성 · Properties</h2>",
-        _table(own, labels),
-    ]
-    if parts:
-        sections += ["<h2>세부 · Parts</h2>", _table(parts, labels, with_subject=True)]
-    tasks: list[Any] = [state.rows("entity-sources", entity=subject)]
-    entry = None
-    if kind == "municipality":
-        index = await state.municipalities()
-        entry = index.get(subject)
-    if entry is not None:
-        tasks.append(partners_of(state, entry))
-    else:
-        tasks.append(state.rows("entity-links", entity=subject))
-    sources, second = await asyncio.gather(*tasks)
-    if entry is not None:
-        sections += ["<h2>교류 · Partners</h2>", _partners(second)]
-    elif second:
-        sections += ["<h2>연결 · Referenced by</h2>", _links(second)]
-    if sources:
-        items = "".join(
-            f"<li>{link(v(r, 'source') or '', v(r, 'title'))}"
-            + (f" — {html.escape(v(r, 'publisher') or '')}" if v(r, "publisher") else "")
-            + (f", {html.escape(v(r, 'date') or '')}" if v(r, "date") else "")
-            + (
-                f' (<a href="{html.escape(v(r, "url") or "")}">원문 · original</a>)'
-                if v(r, "url")
-                else ""
-            )
-            + "</li>"
-            for r in sources
-        )
-        sections += ["<h2>출처 · Sources</h2>", f"<ul>{items}</ul>"]
-    return (
-        '<!DOCTYPE html>\n<html lang="ko"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)} — alliance-kg</title>"
-        '<link rel="alternate" type="text/turtle" href="?format=turtle">'
-        '<link rel="alternate" type="application/ld+json" href="?format=jsonld">'
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.2em .6em;"
-        "text-align:left;vertical-align:top}</style></head><body>"
-        + "\n".join(sections)
-        + '<p><small><a href="/docs">API</a> · <a href="/sparql">SPARQL</a></small></p>'
-        "</body></html>"
+    statements = _table(own, labels) + (_table(parts, labels, with_subject=True) if parts else "")
+    if kind == "municipality" and (await state.municipalities()).get(subject) is not None:
+        sources = await state.rows("entity-sources", entity=subject)
+        return await pages.municipality_page(request, subject, sources, statements, headers)
+    if kind == "organization":
+        alliances = await state.index("alliances", named_entries("alliance", "alliance"))
+        if alliances.get(subject) is not None:
+            return await pages.alliance_page(request, subject, statements, headers)
+    sources, links = await asyncio.gather(
+        state.rows("entity-sources", entity=subject), state.rows("entity-links", entity=subject)
     )
+    sections = [("속성", "Properties", _table(own, labels))]
+    if parts:
+        sections.append(("세부", "Parts", _table(parts, labels, with_subject=True)))
+    if links:
+        sections.append(("연결", "Referenced by", _links(links)))
+    sections.append(("출처", "Sources", pages.sources_list(sources)))
+    return pages.generic_page(request, subject, title, sections, headers)
 
 
 def _table(rows: list[dict], labels: dict[str, list[str]], with_subject: bool = False) -> str:
@@ -238,25 +193,6 @@ def _table(rows: list[dict], labels: dict[str, list[str]], with_subject: bool = 
             f"<td>{show(r['o'], labels)}</td></tr>"
         )
     return "<table>" + "".join(out) + "</table>"
-
-
-def _partners(partners: list[models.Partner]) -> str:
-    if not partners:
-        return "<p>없음 · none</p>"
-    out = [
-        "<table><tr><th>상대 · Partner</th><th>종류 · Kind</th><th>시작 · Since</th>"
-        "<th>협약·동맹 · Tie</th><th>출처 · Sources</th></tr>"
-    ]
-    for p in partners:
-        name = " / ".join(n for n in (p.partner.name_ko, p.partner.name_en) if n)
-        tie = p.agreement or p.alliance or ""
-        out.append(
-            f"<tr><td>{link(p.partner.id, name)}</td><td>{html.escape(p.kind)}</td>"
-            f"<td>{html.escape(p.since or '')}</td><td>{link(tie, p.label)}</td><td>"
-            + "<br>".join(link(s.id, s.title) for s in p.sources)
-            + "</td></tr>"
-        )
-    return "".join(out) + "</table>"
 
 
 def _links(rows: list[dict]) -> str:
