@@ -13,7 +13,15 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed browser
+
+# The browser test (tests/test_browser.py) drives Debian's Chromium: Playwright cannot download its
+# own browser here. A Korean font makes its screenshots legible (optional).
+.PHONY: browser
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@fc-list :lang=ko 2>/dev/null | grep -q . || (apt-get install -y fonts-nanum >/dev/null 2>&1) \
+		|| echo "note: no Korean font installed; screenshots show Hangul as boxes"
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
