@@ -94,6 +94,7 @@ async def entity(
     "/wikidata/{qid}",
     tags=["entities"],
     status_code=303,
+    response_class=RedirectResponse,  # documents the 303 without a JSON body
     responses={**PROBLEMS, 303: {"description": "Location: the entity's /id/ page"}},
 )
 async def wikidata(
