@@ -81,22 +81,6 @@ ATTRIBUTION_TEXT = (
 )
 
 
-def footer_html() -> str:
-    """The license and attribution paragraph every page ends with (HTML, already escaped)."""
-    from html import escape
-
-    sources = "; ".join(f'<a href="{escape(u)}">{escape(t)}</a>' for t, u in ATTRIBUTION)
-    return (
-        '<footer class="license"><p>Data: <a rel="license" href="'
-        + DATA_LICENSE
-        + '">CC BY 4.0</a>, code: MIT. Sources: '
-        + sources
-        + '; and the news and reference pages each record cites (<a href="/sources">sources</a>).'
-        ' <a href="/cookbook">Cookbook</a> · <a href="/dumps/">Downloads</a> · '
-        '<a href="/.well-known/void">VoID</a></p></footer>'
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Versions
 

@@ -25,7 +25,7 @@ from xml.sax.saxutils import quoteattr
 from fastapi import APIRouter, Query, Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from alliance_kg import iri
+from alliance_kg import dataset, iri
 from api import drawing, models
 from api.drawing import KINDS, esc
 from api.names import MAX_KEY, slug_of
@@ -96,18 +96,19 @@ FOOTER = (
     + ': <a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a> · '
     + t("코드", "Code")
     + ': <a href="https://opensource.org/license/mit">MIT</a></p><p>'
+    + t("출처", "Sources")
+    + ": "
+    + "; ".join(f'<a href="{esc(url)}">{esc(title)}</a>' for title, url in dataset.ATTRIBUTION)
+    + "; "
+    + t("각 기록이 인용한 언론 보도와 웹 문서", "the news articles and web pages each record cites")
+    + ' (<a href="/sources">'
+    + t("출처 목록", "all sources")
+    + "</a>). "
     + t(
-        "출처: 행정안전부 법정동코드 목록(지방자치단체 코드), Wikidata(CC0: QID, 영문 이름, 좌표), "
-        "각 기록이 인용한 언론 보도와 웹 문서. 지도: Natural Earth(퍼블릭 도메인), "
-        "npm 패키지 world-atlas.",
-        "Sources: the Ministry of the Interior and Safety's legal-dong code list (local "
-        "government codes), Wikidata (CC0: QIDs, English names, coordinates), and the news "
-        "articles and web pages each record cites. Map: Natural Earth (public domain), via the "
-        "npm package world-atlas.",
+        "지도: Natural Earth(퍼블릭 도메인), npm 패키지 world-atlas.",
+        "Map: Natural Earth (public domain), via the npm package world-atlas.",
     )
-    + ' <a href="/sources">'
-    + t("출처 목록", "All sources")
-    + "</a> (JSON)</p></footer>"
+    + "</p></footer>"
 )
 
 EARLY_SCRIPT = (

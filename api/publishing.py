@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 
 from alliance_kg import cookbook, dataset
 from alliance_kg import store as stores
-from api import markdown
+from api import markdown, pages
 from api.negotiation import Offer, choose_or_406, content_type, format_parameter
 from api.problems import Problem
 
@@ -38,27 +38,6 @@ VOID_OFFERS = [
     Offer("application/rdf+xml", value=ox.RdfFormat.RDF_XML),
 ]
 INDEX_OFFERS = [Offer("text/html", aliases=("application/xhtml+xml",)), Offer("application/json")]
-
-STYLE = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
-line-height:1.5;color:#222}
-pre{background:#f5f5f5;padding:.75rem;overflow-x:auto;font-size:.85rem}
-code{font-size:.9em}table{border-collapse:collapse;margin:.5rem 0 1.5rem}
-th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
-.num{text-align:right}footer{margin-top:3rem;border-top:1px solid #ccc;font-size:.85rem;color:#555}
-nav a{margin-right:1rem}
-"""
-
-
-def page(title: str, body: str) -> str:
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
-        '<nav><a href="/">alliance-kg</a><a href="/sparql">SPARQL</a>'
-        '<a href="/cookbook">Cookbook</a><a href="/dumps/">Downloads</a></nav>'
-        f"<main>{body}</main>{dataset.footer_html()}</body></html>"
-    )
 
 
 async def release(request: Request) -> tuple[dataset.Release, Path]:
@@ -92,7 +71,7 @@ def _cookbook_link(href: str) -> str | None:
 
 
 @router.get("/cookbook", tags=["publishing"], response_class=HTMLResponse)
-async def cookbook_page() -> HTMLResponse:
+async def cookbook_page(request: Request) -> HTMLResponse:
     """The cookbook: research questions answered with SPARQL, each with its answer."""
     path = cookbook.DOCUMENT
     try:
@@ -102,8 +81,8 @@ async def cookbook_page() -> HTMLResponse:
     if key not in _cookbook_cache:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8")
         _cookbook_cache.clear()
-        _cookbook_cache[key] = page("Cookbook · alliance-kg", markdown.render(text, _cookbook_link))
-    return HTMLResponse(_cookbook_cache[key])
+        _cookbook_cache[key] = markdown.render(text, _cookbook_link)
+    return pages.layout(request, ("쿡북", "Cookbook"), _cookbook_cache[key], current="/cookbook")
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,7 +154,7 @@ def _index_json(rel: dataset.Release, base: str) -> dict:
     }
 
 
-def _index_html(rel: dataset.Release) -> str:
+def _index_html(request: Request, rel: dataset.Release) -> HTMLResponse:
     e = html.escape
     rows = "".join(
         f'<tr><td><a href="/dumps/{e(f.name)}">{e(f.name)}</a></td>'
@@ -197,7 +176,9 @@ def _index_html(rel: dataset.Release) -> str:
         '<a href="/sparql">SPARQL endpoint</a> · the same files: '
         "<code>alliance-kg export --dumps DIR</code></p>"
     )
-    return page("Downloads · alliance-kg", body)
+    return pages.layout(
+        request, ("내려받기", "Downloads"), body, current="/dumps/", headers={"Vary": "Accept"}
+    )
 
 
 @router.api_route("/dumps/", methods=["GET", "HEAD"], tags=["publishing"])
@@ -210,10 +191,9 @@ async def dumps_index(request: Request) -> Response:
         format_parameter(request.query_params.multi_items()),
     )
     rel, _ = await release(request)
-    headers = {"Vary": "Accept"}
     if offer.media_type == "application/json":
-        return JSONResponse(_index_json(rel, base_url(request)), headers=headers)
-    return HTMLResponse(_index_html(rel), headers=headers)
+        return JSONResponse(_index_json(rel, base_url(request)), headers={"Vary": "Accept"})
+    return _index_html(request, rel)
 
 
 @router.api_route("/dumps/{name}", methods=["GET", "HEAD"], tags=["publishing"])
