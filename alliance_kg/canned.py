@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from alliance_kg import paths
+from alliance_kg import paths, sparql_text
 
 TYPES = ("iri", "string", "date", "integer")
 _IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -130,20 +130,9 @@ MARKER = re.compile(r"^([ \t]*)# @values[ \t]*$", re.M)
 
 def _outer_brace(sparql: str) -> int:
     """The position of the ``{`` that opens the query's outermost group pattern."""
-    i, n = 0, len(sparql)
-    while i < n:
-        c = sparql[i]
-        if c == "#":
-            i = sparql.find("\n", i)
-            if i < 0:
-                break
-        elif c == "<":  # an IRI (our queries use no < comparisons before the first brace)
-            i = sparql.index(">", i)
-        elif c in "\"'":
-            i = sparql.index(c, i + 1)
-        elif c == "{":
-            return i
-        i += 1
+    for token in sparql_text.tokens(sparql):
+        if token.kind == "open":
+            return token.start
     raise ValueError("the query has no group pattern")
 
 

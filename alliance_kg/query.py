@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from alliance_kg import canned, iri
+from alliance_kg import canned, iri, sparql_text
 from alliance_kg import store as stores
 
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
@@ -33,8 +33,10 @@ def read_query_argument(value: str) -> str:
 
 
 def run(store: ox.Store, sparql: str):
-    """Run a query the way every entry point does: the default graph is the union of all graphs."""
-    return store.query(sparql, use_default_graph_as_union=True)
+    """Run a query the way the endpoint does: the default graph is the union of all graphs,
+    unless the query names its own dataset with FROM / FROM NAMED."""
+    union = not sparql_text.has_dataset_clause(sparql)
+    return store.query(sparql, use_default_graph_as_union=union)
 
 
 def bind_parameters(sparql: str, assignments: list[str]) -> str:
