@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -118,7 +119,29 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
         max_age=3600,
     )
     app.add_middleware(AccessLog)
+    _unique_operation_ids(app)
     return app
+
+
+def _unique_operation_ids(app: FastAPI) -> None:
+    """FastAPI gives a route that serves several methods (GET and HEAD, GET and POST) one
+    operationId for all of them; OpenAPI wants each operation's to be unique."""
+    make = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Duplicate Operation ID")
+                schema = make()
+            seen: set[str] = set()
+            for operations in schema.get("paths", {}).values():
+                for method, operation in operations.items():
+                    if operation.get("operationId") in seen:
+                        operation["operationId"] += f"_{method}"
+                    seen.add(operation.get("operationId"))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 # --------------------------------------------------------------------------------------------
