@@ -2,18 +2,18 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test setup lint
+.PHONY: serve test setup
 
 serve: setup
 	$(BIN)/alliance-kg load
 	$(BIN)/alliance-kg serve
 
-test: setup
+test: setup browser
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-setup: $(VENV)/.installed node_modules/.installed browser
+setup: $(VENV)/.installed node_modules/.installed
 
 # The browser test (tests/test_browser.py) drives Debian's Chromium: Playwright cannot download its
 # own browser here. A Korean font makes its screenshots legible (optional).
