@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+import time
 import uuid
 import xml.etree.ElementTree as ET
 
@@ -372,7 +373,12 @@ def test_one_access_log_line_per_request(scratch_server):
     marker = uuid.uuid4().hex
     httpx.get(scratch_server.sparql, params={"query": f"ASK {{ <urn:{marker}> ?p ?o }}"})
     httpx.get(scratch_server.sparql, params={"query": f"ASK {{ <urn:{marker}"})
-    lines = [line for line in scratch_server.output().splitlines() if marker in line]
+    deadline = time.monotonic() + 5  # the server writes its log line after the response
+    while True:
+        lines = [line for line in scratch_server.output().splitlines() if marker in line]
+        if len(lines) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert len(lines) == 2
     assert " 200 " in lines[0] and "ms" in lines[0] and "query=" in lines[0]
     assert " 400 " in lines[1]
