@@ -247,7 +247,7 @@ class Converter:
         ):
             for record in self.records[stem]:
                 method(record)
-        return sorted(set(self.out), key=str)
+        return list(dict.fromkeys(self.out))  # distinct; nquads() gives the canonical order
 
     def source(self, r) -> None:
         self.graph = ox.NamedNode(iri.graph("source", r.id))
