@@ -24,7 +24,8 @@ class RecordError:
         return f"{self.file}: {where}{field}: {self.message}"
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml parses several times faster than pure Python; the pure-Python loader is the fallback.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """YAML without implicit dates or booleans: 2024-05-14 and 'no' stay text."""
 
 
@@ -84,9 +85,11 @@ def read(data_dir: Path) -> Records:
 
 
 def _label(row: object, position: int, path: Path) -> str:
-    """How an error names a record: its id, else its position."""
+    """How an error names a record: its id, else its position (also when the id could not
+    stand in a one-line message: a broken CSV quote or YAML scalar can swallow many lines)."""
     if isinstance(row, dict) and isinstance(row.get("id"), str) and row["id"]:
-        return row["id"]
+        if len(row["id"]) <= 100 and row["id"].isprintable():
+            return row["id"]
     return f"#{position}" + (f" (line {position + 1})" if path.suffix == ".csv" else "")
 
 
@@ -114,7 +117,7 @@ def _rows(path: Path) -> tuple[list, str | None]:
             return [], f"line {reader.line_num}: not valid CSV: {exc}"
         return rows, None
     try:
-        content = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+        content = yaml.load(text, Loader=_Loader)  # a safe loader: no arbitrary objects
     except yaml.YAMLError as exc:
         return [], f"not valid YAML: {exc}".replace("\n", " ")
     except RecursionError:
