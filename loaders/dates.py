@@ -24,7 +24,8 @@ def check(value: str) -> str:
     """
     match = _FORM.match(value)
     if not match:
-        raise ValueError(f"{value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        shown = repr(value) if len(value) <= 40 else f"{value[:40]!r}… ({len(value)} chars)"
+        raise ValueError(f"{shown} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
     try:
         dt.date(int(year), int(month or 1), int(day or 1))

@@ -14,15 +14,25 @@ from alliance_kg.iri import QID, SLUG
 from loaders import dates
 
 
+def shown(value: str, limit: int = 60) -> str:
+    """A value as an error message quotes it: escaped, and cut short when long.
+
+    >>> shown("pohang"), shown("x" * 100).endswith("… (100 chars)")
+    ("'pohang'", True)
+    """
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(value)} chars)"
+
+
 def _slug(value: str) -> str:
     if not SLUG.match(value):
-        raise ValueError(f"{value!r} is not a slug (lower-case letters, digits and hyphens)")
+        raise ValueError(f"{shown(value)} is not a slug (lower-case letters, digits and hyphens)")
     return value
 
 
 def _qid(value: str) -> str:
     if not QID.match(value):
-        raise ValueError(f"{value!r} is not a Wikidata QID such as Q42157")
+        raise ValueError(f"{shown(value)} is not a Wikidata QID such as Q42157")
     return value
 
 
@@ -31,6 +41,9 @@ def _text(value: str) -> str:
         raise ValueError("text is not NFC-normalised Unicode")
     if not value.strip():
         raise ValueError("text is empty")
+    control = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\t"), None)
+    if control is not None:
+        raise ValueError(f"text holds the control character U+{ord(control):04X}")
     return value
 
 

@@ -217,3 +217,16 @@ def test_export_formats_reload_to_the_same_triples(tmp_path, built):
         again = ox.Store()
         again.load(path=str(out), format=rdf_format)
         assert len(again) == len(source)
+
+
+def test_control_characters_are_refused(data):
+    replace_in(data / "municipalities.csv", ",포항시,", ",포항\x07시,")
+    result = cli("validate", "--data", str(data))
+    assert "record pohang, field name_ko: text holds the control character U+0007" in result.stderr
+
+
+def test_error_messages_stay_short_for_huge_values(data):
+    replace_in(data / "municipalities.csv", ",Q42157,", f",Q{'x' * 100000},")
+    result = cli("validate", "--data", str(data))
+    line = next(x for x in result.stderr.splitlines() if "record pohang, field wikidata" in x)
+    assert len(line) < 300 and "(100001 chars)" in line
