@@ -119,26 +119,47 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
         max_age=3600,
     )
     app.add_middleware(AccessLog)
-    _unique_operation_ids(app)
+    _openapi_as_served(app)
     return app
 
 
-def _unique_operation_ids(app: FastAPI) -> None:
-    """FastAPI gives a route that serves several methods (GET and HEAD, GET and POST) one
-    operationId for all of them; OpenAPI wants each operation's to be unique."""
+def _openapi_as_served(app: FastAPI) -> None:
+    """Make the OpenAPI document say what the app does.
+
+    FastAPI gives a route that serves several methods (GET and HEAD) one operationId for all of
+    them, documents invalid input as 422 ``application/json``, and problem models as JSON; the
+    app answers invalid input with 400 and every error as ``application/problem+json``.
+    """
     make = app.openapi
+    problem = {"$ref": "#/components/schemas/ProblemBody"}
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message="Duplicate Operation ID")
                 schema = make()
+            has_problem = "ProblemBody" in schema.get("components", {}).get("schemas", {})
             seen: set[str] = set()
             for operations in schema.get("paths", {}).values():
                 for method, operation in operations.items():
                     if operation.get("operationId") in seen:
                         operation["operationId"] += f"_{method}"
                     seen.add(operation.get("operationId"))
+                    responses = operation.get("responses", {})
+                    invalid = responses.pop("422", None)
+                    if invalid is not None and "400" not in responses:
+                        responses["400"] = {
+                            "description": "Bad request: the problem says which input and why.",
+                            "content": {
+                                "application/problem+json": {
+                                    "schema": problem if has_problem else {"type": "object"}
+                                }
+                            },
+                        }
+                    for status, response in responses.items():
+                        content = response.get("content", {})
+                        if status >= "300" and "application/json" in content:
+                            content["application/problem+json"] = content.pop("application/json")
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -11,8 +11,11 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ProblemBody(Model):
-    """An error, as RFC 9457 problem details (``application/problem+json``)."""
+class ProblemBody(BaseModel):
+    """An error, as RFC 9457 problem details (``application/problem+json``); problems may carry
+    extension members (``candidates``, ``errors`` ...)."""
+
+    model_config = ConfigDict(extra="allow")
 
     type: str
     title: str
