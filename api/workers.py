@@ -353,21 +353,15 @@ class _Process:
         self.ready: asyncio.Future[Reply] | None = None
 
     async def receive(self, timeout: float | None) -> Reply:
-        """The next reply, waiting at most ``timeout`` seconds without blocking the loop."""
-        loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        fd = self.conn.fileno()
+        """The next reply, waiting at most ``timeout`` seconds without blocking the loop.
 
-        def on_readable() -> None:
-            if not readable.done():
-                readable.set_result(None)
-
-        loop.add_reader(fd, on_readable)
-        try:
-            await asyncio.wait_for(readable, timeout)
-        finally:
-            loop.remove_reader(fd)
-        # The worker writes its reply in one go once it is complete; read it off the loop.
+        The wait happens in a thread (``Connection.poll``), not as a reader on the event loop:
+        uvloop loses a pipe that is added, removed and added again as a reader, and the
+        worker's reply then looked like its death.
+        """
+        if not await asyncio.to_thread(self.conn.poll, timeout):
+            raise TimeoutError
+        # The worker writes its reply in one go once it is complete.
         return await asyncio.to_thread(self.conn.recv)
 
     def kill(self) -> None:
