@@ -141,8 +141,8 @@ def render(results: dict) -> str:
     out += [
         "Throughput as a share of raw `bulk_load` (target: at least 0.5 for conversion and "
         "write), and how much of *read and validate* is the YAML parser (pure-Python "
-        "`SafeLoader`, as `loaders/read.py` uses, against libyaml's `CSafeLoader` with the same "
-        "rules):",
+        "`SafeLoader`, as `loaders/read.py` used until commit 2293b23, against libyaml's "
+        "`CSafeLoader` with the same rules, which it uses now):",
         "",
         table(
             [
@@ -362,15 +362,13 @@ NOTES_HEAD = """## 1000x: what ran, what did not, and how it would be done
 At 1000x (about 245,000 local governments and 1.96 million agreements) the harness generates the
 records (table above) and stops there: the loader as written cannot take them on this machine.
 
-- *Read and validate* parses YAML with PyYAML's pure-Python `SafeLoader`: about 1,300 records a
-  second (100x above: 219,000 records in 171 s), so 2.2 million records would take about 30
-  minutes before anything else happens. Parsing is most of it (152 of the 171 s at 100x);
-  libyaml's `CSafeLoader` with the same resolvers parses the same files 3 times faster (the
-  YAML columns above), a two-line change to `loaders/read.py`.
-- *Convert* keeps every quad as a Python object, then sorts the set of them by their text, then
-  sorts the serialized lines again (`rdf.to_quads`, `rdf.nquads`): about 46 million quads at
-  1000x, each held two or three times over; the loader's peak RSS at 100x was 5.6 GB for 4.1
-  million quads, so about 55 GB at 1000x, beyond the 24 GB here.
+- *Read and validate* parsed YAML with PyYAML's pure-Python `SafeLoader` in the 100x run: about
+  1,300 records a second (219,000 records in 171 s), so 2.2 million records would have taken
+  about 30 minutes. `loaders/read.py` now uses libyaml's `CSafeLoader` with the same rules (the
+  10x row: 2.7 s instead of 9.0 s), which brings 1000x to roughly 10 minutes.
+- *Convert* keeps every quad as a Python object (it now sorts them once, as serialized lines):
+  about 46 million quads at 1000x; the loader's peak RSS at 100x was 5.6 GB for 4.1 million
+  quads, so tens of gigabytes at 1000x, beyond the 24 GB here.
 - *SHACL* copies the union graph into rdflib's in-memory store and runs pyshacl: minutes at 10x,
   so hours and tens of gigabytes at 1000x. Not run at 100x either.
 
@@ -402,25 +400,25 @@ NOTES_TAIL = """
   checked on 21 keys × 3 parameter sets): 8–20 ms at 10x, 5 ms p50 at 100x in the table above.
   The remaining cost of an uncached lookup is the outer `OPTIONAL`s and the sort. What is left
   of the cached path is mostly the
-  socket write (the h11 parser and the default asyncio loop) and FastAPI/pydantic per request.
-  Measured here by hand: with `uvloop` and `httptools` installed (`uvicorn[standard]`, which
-  uvicorn picks up by itself) the same load ran at about 1,000–1,340 req/s, p50 11–14 ms, so
-  reaching the target on 2 cores needs both that and several web processes (`uvicorn
-  --workers`, each with its own embedded store opened read-only) — and a machine with a core
-  for the client; on this 2-core machine the client takes one of the two.
+  socket write and FastAPI/pydantic per request. The project now depends on `uvicorn[standard]`
+  (uvloop and httptools, which uvicorn picks up by itself): the 1x row above meets the target
+  with them. At 10x and 100x the lookups are uncached queries of several milliseconds each, and
+  16 of them in flight on 2 cores (one of them taken by the client) queue; reaching the target
+  there needs several web processes (`uvicorn --workers`, each with its own read-only store),
+  a larger answer cache, and a machine with a core for the client.
 - **`/sparql` against Oxigraph.** Every query goes through FastAPI, content negotiation, the
   protocol checks and a pipe to a worker process, and back: about 1 ms of Python per request
   (`ASK {}` row above) where Oxigraph's Rust server needs 0.07 ms. On small answers that fixed
   cost dominates, so the mix runs at the ratio above. The timeout machinery itself is a quarter
-  of a millisecond (table above); the rest is the web layer. The same remedies apply (uvloop and
-  httptools, more web processes: the workers already give parallel query evaluation), plus
-  answering small results without re-encoding them.
-- **Load.** Conversion and write keep up with raw `bulk_load` (ratios above); reading
-  (pure-Python YAML) and SHACL (rdflib) are the slow phases. Growth is not linear: from 10x to
-  100x (10.8 × the quads) read and validate took 19 × as long, conversion 37 × (it sorts every
-  quad by its text, then every line again, with millions of live Python objects), the write 18 ×
-  and raw `bulk_load` itself 22 ×. The 100x load shared the machine with another engineer's CI
+  of a millisecond (table above); the rest is the web layer. The same remedies apply (more web
+  processes: the workers already give parallel query evaluation), plus answering small results
+  without re-encoding them.
+- **Load.** Conversion and write keep up with raw `bulk_load` (ratios above); SHACL (rdflib) is the
+  slow phase, and reading was until `loaders/read.py` moved to libyaml. Growth is not linear: from
+  10x to 100x (10.8 × the quads) read and validate took 19 × as long, conversion 37 × (it sorted
+  every quad by its text, then every line again, with millions of live Python objects), the write
+  18 × and raw `bulk_load` itself 22 ×. The 100x load shared the machine with another engineer's CI
   and reliability suites (it got about two thirds of a core), which inflates all four; the engine
-  growing as fast as our write says part of it is RocksDB, not Python. Streaming the conversion
-  (as for 1000x above) removes the sorts and the objects; libyaml removes most of the read.
+  growing as fast as our write says part of it is RocksDB, not Python. Streaming the conversion (as
+  for 1000x above) would remove the sort and the objects.
 """
