@@ -28,24 +28,13 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from alliance_kg import dataset, iri
 from api import drawing, models
 from api.drawing import KINDS, esc
-from api.names import MAX_KEY, slug_of
+from api.names import LEVEL_NAMES, MAX_KEY, slug_of
 from api.problems import Problem
 from api.rest import PROBLEMS, Rest, check_key, partners_of, rest, v
 
 router = APIRouter()
 STATIC = Path(__file__).parent / "static"
 
-LEVELS = {
-    "special-city": ("특별시", "Special city"),
-    "metropolitan-city": ("광역시", "Metropolitan city"),
-    "special-self-governing-city": ("특별자치시", "Special self-governing city"),
-    "province": ("도", "Province"),
-    "special-self-governing-province": ("특별자치도", "Special self-governing province"),
-    "city": ("시", "City"),
-    "county": ("군", "County"),
-    "autonomous-district": ("자치구", "Autonomous district"),
-    "administrative-city": ("행정시", "Administrative city"),
-}
 STATUSES = {"special-case-city": ("특례시", "Special case city")}
 UNIT_KINDS = {"council": ("협의회", "Council"), "office": ("사무국", "Office")}
 
@@ -694,7 +683,8 @@ async def municipality_page(
 
     me = place(detail)
     parent = index.get(detail.parent) if detail.parent else None
-    level = LEVELS.get(detail.level or "", (detail.level or "", detail.level or ""))
+    ko, en = LEVEL_NAMES.get(detail.level or "", (detail.level or "", detail.level or ""))
+    level = (ko, en[:1].upper() + en[1:])
     rows = [
         ("한국어 이름", "Korean name", esc(detail.name_ko or "")),
         ("영어 이름", "English name", esc(detail.name_en or "")),

@@ -59,17 +59,6 @@ CLASSES = {
     "AdministrativeCity": ("행정시", "administrative city"),
     "ForeignLocalGovernment": ("외국 지방정부", "foreign local government"),
 }
-LEVELS = {
-    "special-city": ("특별시", "special city"),
-    "metropolitan-city": ("광역시", "metropolitan city"),
-    "special-self-governing-city": ("특별자치시", "special self-governing city"),
-    "province": ("도", "province"),
-    "special-self-governing-province": ("특별자치도", "special self-governing province"),
-    "city": ("시", "city"),
-    "county": ("군", "county"),
-    "autonomous-district": ("자치구", "autonomous district"),
-    "administrative-city": ("행정시", "administrative city"),
-}
 LEVEL_WORDS = {
     "구": "autonomous-district",
     "district": "autonomous-district",
@@ -150,7 +139,7 @@ def _type_list() -> list[dict[str, Any]]:
     ]
     types += [
         {"id": LEVEL + slug, "name": f"{en} ({ko})", "broader": [korean]}
-        for slug, (ko, en) in LEVELS.items()
+        for slug, (ko, en) in names.LEVEL_NAMES.items()
     ]
     return types
 
@@ -240,7 +229,7 @@ def describe(cat: Catalog, entry: names.Entry) -> str:
     chain = [a.name_ko or a.slug for a in reversed(cat.ancestors(entry))]
     parts.append(" ".join([*chain, entry.name_ko or ""]).strip() + f" / {entry.name_en or ''}")
     if entry.level:
-        parts.append(LEVELS.get(entry.level, (entry.level, entry.level))[1])
+        parts.append(names.LEVEL_NAMES.get(entry.level, (entry.level, entry.level))[1])
     elif entry.country and entry.country != "KR":
         parts.append(entry.country)
     parts += [x for x in (entry.code, entry.wikidata) if x]
@@ -319,7 +308,7 @@ def levels(value: str) -> set[str]:
         return {value[len(LEVEL) :]}
     hits = {
         slug
-        for slug, (ko, en) in LEVELS.items()
+        for slug, (ko, en) in names.LEVEL_NAMES.items()
         if form in (slug, names.normalize(ko), names.normalize(en), names.normalize(slug))
     }
     if form in LEVEL_WORDS:
@@ -784,7 +773,7 @@ async def preview(request: Request) -> Response:
     e = html.escape
     rows = [("", e(entry.name_en or ""))]
     if entry.level:
-        ko, en = LEVELS.get(entry.level, (entry.level, entry.level))
+        ko, en = names.LEVEL_NAMES.get(entry.level, (entry.level, entry.level))
         rows.append(("level", e(f"{en} ({ko})")))
     if province:
         rows.append(("province", e(f"{province.name_ko} / {province.name_en}")))
