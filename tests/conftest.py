@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -145,18 +144,11 @@ def synthetic_store(location: Path, records: int = 500, version: str = "syntheti
 
 @pytest.fixture(scope="session")
 def store_location(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built from data/ by the loader, or a synthetic one if data/ does not load."""
-    location = tmp_path_factory.mktemp("store") / "store"
-    try:
-        from loaders.build import load
+    """A store built from data/ by the loader, shared by every test that only reads it."""
+    from loaders.build import load
 
-        status = load(paths.DATA, location)
-    except Exception as e:  # the loader is someone else's work in progress
-        status = f"{type(e).__name__}: {e}"
-    if status == 0:
-        return location
-    warnings.warn(f"data/ did not load ({status}); testing on a synthetic store", stacklevel=1)
-    synthetic_store(location, records=1000)
+    location = tmp_path_factory.mktemp("store") / "store"
+    assert load(paths.DATA, location) == 0, "data/ does not load: see `alliance-kg validate`"
     return location
 
 
@@ -181,30 +173,6 @@ def store_server(
 # REST API (api/rest.py, api/entities.py): the app in process, on a store of data/
 
 
-@pytest.fixture(scope="session")
-def rest_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store of data/: the loader's build, or the same quads without the SHACL step if that
-    step cannot run (shapes missing); records that do not load fail the tests that use it."""
-    from loaders import build, rdf
-
-    location = tmp_path_factory.mktemp("rest-store") / "store"
-    report = lambda message: None  # noqa: E731
-    try:
-        build.write_store(location, build.build_quads(paths.DATA, report)[1], report)
-        return location
-    except build.BuildFailed as failed:
-        pytest.fail("data/ does not load:\n" + "\n".join(map(str, failed.errors[:20])))
-    except FileNotFoundError:
-        pass
-    records = build.check_records(paths.DATA, report)
-    quads = rdf.to_quads(records)
-    ontology = paths.ONTOLOGY / "alliance.ttl"
-    if ontology.exists():
-        quads += list(rdf.ontology_quads(ontology.read_bytes()))
-    build.write_store(location, rdf.nquads(quads), report)
-    return location
-
-
 class _NoPool:
     """The REST API does not use the SPARQL query workers: leave them out of its tests."""
 
@@ -224,6 +192,6 @@ def rest_test_client(**settings: object):
 
 
 @pytest.fixture(scope="session")
-def rest_client(rest_store: Path):
-    with rest_test_client(store=rest_store) as client:
+def rest_client(store_location: Path):
+    with rest_test_client(store=store_location) as client:
         yield client

@@ -19,8 +19,8 @@ SECTIONS = cookbook.sections(DOCUMENT)
 
 
 @pytest.fixture(scope="module")
-def store(rest_store: Path) -> ox.Store:
-    return stores.open_read_only(rest_store)
+def store(store_location: Path) -> ox.Store:
+    return stores.open_read_only(store_location)
 
 
 def test_at_least_twelve_questions_each_with_its_own_query():

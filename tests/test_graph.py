@@ -7,7 +7,6 @@ import pytest
 from alliance_kg import canned, paths
 from alliance_kg import store as stores
 from alliance_kg.query import run
-from loaders import build
 from loaders.read import read
 
 ID = "https://w3id.org/alliance-kg/id/"
@@ -15,10 +14,8 @@ SIGNED_BY_SOURCE = "https://w3id.org/alliance-kg/id/source/"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    location = tmp_path_factory.mktemp("graph") / "store"
-    assert build.load(paths.DATA, location) == 0
-    return stores.open_read_only(location)
+def store(store_location):
+    return stores.open_read_only(store_location)
 
 
 def rows(store, name: str, **values) -> list[dict]:

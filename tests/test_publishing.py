@@ -34,8 +34,8 @@ ALLIANCE_KG = [sys.executable, "-m", "alliance_kg.cli"]
 
 
 @pytest.fixture(scope="module")
-def store(rest_store: Path) -> ox.Store:
-    return stores.open_read_only(rest_store)
+def store(store_location: Path) -> ox.Store:
+    return stores.open_read_only(store_location)
 
 
 @pytest.fixture(scope="module")
@@ -160,12 +160,12 @@ def test_void_format_parameter_and_406(rest_client):
 # Versions
 
 
-def test_data_and_code_versions_are_distinct_and_well_formed(index, void, rest_store, served):
+def test_data_and_code_versions_are_distinct_and_well_formed(index, void, store_location, served):
     data, code = index["data_version"], index["code_version"]
     m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\+([0-9a-f]{12})", data)
     assert m, data
     assert m[1] == dataset.REFERENCE_DATE == index["reference_date"] == "2025-01-01"
-    assert m[2] == index["content_hash"] == stores.current_build(rest_store).name
+    assert m[2] == index["content_hash"] == stores.current_build(store_location).name
     nquads = gzip.decompress(served[f"alliance-kg-{data}.nq.gz"])
     assert hashlib.sha256(nquads).hexdigest()[:12] == m[2]  # the hash of the canonical dump
     assert code == __version__ != data
@@ -228,10 +228,10 @@ def test_served_files_have_their_types(rest_client, index):
         assert r.headers["content-type"].startswith(expected[ext])
 
 
-def test_export_dumps_writes_the_bytes_served(rest_store, served, tmp_path):
+def test_export_dumps_writes_the_bytes_served(store_location, served, tmp_path):
     out = tmp_path / "dumps"
     subprocess.run(
-        [*ALLIANCE_KG, "export", "--store", str(rest_store), "--dumps", str(out)],
+        [*ALLIANCE_KG, "export", "--store", str(store_location), "--dumps", str(out)],
         check=True,
         cwd=paths.ROOT,
         capture_output=True,

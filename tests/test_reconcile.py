@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from alliance_kg import paths
 from api.app import Settings, create_app
-from loaders import build
 
 KOREAN = "https://w3id.org/alliance-kg/ontology#KoreanLocalGovernment"
 CHECKER = paths.ROOT.parent / "shared" / "tools" / "reconciliation-check"
@@ -28,15 +27,8 @@ class NoPool:
 
 
 @pytest.fixture(scope="module")
-def location(tmp_path_factory):
-    location = tmp_path_factory.mktemp("reconcile") / "store"
-    assert build.load(paths.DATA, location) == 0
-    return location
-
-
-@pytest.fixture(scope="module")
-def client(location):
-    app = create_app(Settings(store=location, yasgui_dir=None), pool=NoPool())
+def client(store_location):
+    app = create_app(Settings(store=store_location, yasgui_dir=None), pool=NoPool())
     with TestClient(app) as client:
         yield client
 

@@ -42,13 +42,13 @@ URLS = [
 
 
 @pytest.fixture(scope="module")
-def remote(tmp_path_factory, rest_store):
+def remote(tmp_path_factory, store_location):
     if not Path(OXIGRAPH).exists():
         pytest.fail("the oxigraph server (PyPI package oxigraph, a test dependency) is missing")
     tmp = tmp_path_factory.mktemp("remote")
     dump = tmp / "dump.nq"
     subprocess.run(
-        [sys.executable, "-m", "alliance_kg.cli", "export", "--store", str(rest_store),
+        [sys.executable, "-m", "alliance_kg.cli", "export", "--store", str(store_location),
          "--format", "nquads", "--output", str(dump)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
@@ -78,7 +78,7 @@ def remote(tmp_path_factory, rest_store):
             )
         time.sleep(0.1)
     try:
-        with rest_test_client(store=rest_store, sparql_endpoint=url) as client:
+        with rest_test_client(store=store_location, sparql_endpoint=url) as client:
             yield client
     finally:
         server.terminate()

@@ -12,26 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from alliance_kg import paths
 from alliance_kg import store as stores
 from alliance_kg import wikidata as wd
 from alliance_kg.cli import main
-from loaders import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata-twins.json"
 YONGIN, GWANGYANG, SACHEON, SOKCHO, WANDO = "Q18459", "Q42067", "Q42100", "Q42109", "Q50311"
 
 
 @pytest.fixture(scope="module")
-def location(tmp_path_factory):
-    location = tmp_path_factory.mktemp("wikidata") / "store"
-    assert build.load(paths.DATA, location) == 0
-    return location
-
-
-@pytest.fixture(scope="module")
-def store(location):
-    return stores.open_read_only(location)
+def store(store_location):
+    return stores.open_read_only(store_location)
 
 
 @pytest.fixture(scope="module")
@@ -165,10 +156,10 @@ def test_the_other_categories(comparison):
     assert "yongin-williamson-sister-2024" in slugs  # Williamson County has no QID
 
 
-def test_compare_command_writes_table_and_csv(location, tmp_path, capsys):
+def test_compare_command_writes_table_and_csv(store_location, tmp_path, capsys):
     out = tmp_path / "report.csv"
     status = main(
-        ["compare", "wikidata", str(FIXTURE), "--store", str(location), "--csv", str(out)]
+        ["compare", "wikidata", str(FIXTURE), "--store", str(store_location), "--csv", str(out)]
     )
     assert status == 0
     table = capsys.readouterr().out
@@ -181,14 +172,14 @@ def test_compare_command_writes_table_and_csv(location, tmp_path, capsys):
     )
 
 
-def test_import_command_reads_and_reports(location, tmp_path, capsys):
-    assert main(["import", "wikidata", str(FIXTURE), "--store", str(location)]) == 0
+def test_import_command_reads_and_reports(store_location, tmp_path, capsys):
+    assert main(["import", "wikidata", str(FIXTURE), "--store", str(store_location)]) == 0
     captured = capsys.readouterr()
     assert "Q42100" in captured.out
     assert "14 P190 statement(s)" in captured.err
     bad = tmp_path / "bad.json"
     bad.write_text("{}", encoding="utf-8")
-    assert main(["import", "wikidata", str(bad), "--store", str(location)]) == 1
+    assert main(["import", "wikidata", str(bad), "--store", str(store_location)]) == 1
 
 
 # --- QuickStatements ---------------------------------------------------------------------------
@@ -257,16 +248,18 @@ def test_what_wikidata_has_is_not_proposed_again(ties):
     assert (SOKCHO, "P190", YONGIN) in heads and (YONGIN, "P190", SOKCHO) not in heads
 
 
-def test_export_quickstatements_command(location, tmp_path, capsys):
+def test_export_quickstatements_command(store_location, tmp_path, capsys):
     out = tmp_path / "qs.tsv"
-    args = ["export", "quickstatements", "--store", str(location), "-o", str(out)]
+    args = ["export", "quickstatements", "--store", str(store_location), "-o", str(out)]
     assert main([*args, "--compare", str(FIXTURE)]) == 0
     text = out.read_text(encoding="utf-8")
     assert f"{YONGIN}\tP190\t{GWANGYANG}\tP580\t+2024-03-14T00:00:00Z/11\tS854\t" in text
     assert f"{YONGIN}\tP190\t{WANDO}\t" not in text
     assert "not proposed: yongin-williamson-sister-2024" in capsys.readouterr().err
     # The whole-graph export still works as before.
-    assert main(["export", "--store", str(location), "--format", "nquads", "-o", str(out)]) == 0
+    assert (
+        main(["export", "--store", str(store_location), "--format", "nquads", "-o", str(out)]) == 0
+    )
     assert out.read_text(encoding="utf-8").startswith("<")
 
 
