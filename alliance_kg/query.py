@@ -1,6 +1,5 @@
 """`alliance-kg query` and `alliance-kg export` on the embedded store."""
 
-import io
 import sys
 import unicodedata
 from pathlib import Path
@@ -86,17 +85,26 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+def text_table(columns: list[str], rows: list[list[str]]) -> str:
+    """Rows as aligned text columns under a header, for a terminal.
+
+    >>> print(text_table(["시", "code"], [["포항시", "47110"]]), end="")
+    시      code
+    ------  -----
+    포항시  47110
+    """
+    widths = [max([_width(c), *(_width(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines) + "\n"
+
+
 def _table(solutions: ox.QuerySolutions) -> str:
     names = [v.value for v in solutions.variables]
     rows = [["" if row[name] is None else _show(row[name]) for name in names] for row in solutions]
-    widths = [max([_width(name), *(_width(r[i]) for r in rows)]) for i, name in enumerate(names)]
-    out = io.StringIO()
-    out.write("  ".join(_pad(name, w) for name, w in zip(names, widths, strict=True)).rstrip())
-    out.write("\n" + "  ".join("-" * w for w in widths) + "\n")
-    for r in rows:
-        out.write("  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
-    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
-    return out.getvalue()
+    count = f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+    return text_table(names, rows) + count
 
 
 def _show(term) -> str:

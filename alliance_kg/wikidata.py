@@ -32,7 +32,6 @@ import io
 import json
 import re
 import sys
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ import pyoxigraph as ox
 
 from alliance_kg import canned, iri
 from alliance_kg import store as stores
-from alliance_kg.query import run
+from alliance_kg.query import run, text_table
 
 TWIN_KINDS = ("sister-city", "friendship-city")
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -528,26 +527,6 @@ def comparison_csv(comparison: Comparison) -> str:
     return out.getvalue()
 
 
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal: Hangul and other wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def _table(rows: list[dict[str, str]], columns: list[str]) -> str:
-    widths = [max([_width(c), *(_width(r[c]) for r in rows)]) for c in columns]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for r in rows:
-        lines.append(
-            "  ".join(_pad(r[c], w) for c, w in zip(columns, widths, strict=True)).rstrip()
-        )
-    return "\n".join(lines) + "\n"
-
-
 SHOWN = {
     "missing-in-wikidata": [
         "qid_a",
@@ -575,7 +554,7 @@ def comparison_table(comparison: Comparison) -> str:
         rows = [r for r in comparison.rows if r["category"] == category]
         out.append(f"\n{title} ({len(rows)})\n")
         if rows:
-            out.append(_table(rows, SHOWN[category]))
+            out.append(text_table(SHOWN[category], [[r[c] for c in SHOWN[category]] for r in rows]))
     if comparison.not_comparable:
         out.append(
             f"\nNot compared: a party has no Wikidata item ({len(comparison.not_comparable)})\n"
@@ -693,7 +672,9 @@ def cli_import(path: Path, location: Path, csv_out: Path | None = None) -> int:
         _write(out.getvalue(), csv_out, f"{len(rows)} statements")
     else:
         columns = ["item", "item_label", "partner", "partner_label", "start", "end"]
-        sys.stdout.write(_table(rows, columns) if rows else "")
+        sys.stdout.write(
+            text_table(columns, [[r[c] for c in columns] for r in rows]) if rows else ""
+        )
     print(
         f"{len(statements)} P190 statement(s) read from {path}; {linked} involve an entity "
         f"of this graph{'' if store is not None else ' (no store to check against)'}.",
