@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="start on an empty in-memory store that accepts SPARQL Update and graph writes",
     )
     p.add_argument("--sparql-endpoint", metavar="URL", help="run canned queries on this endpoint")
+    p.add_argument(
+        "--no-service",
+        action="store_true",
+        help="refuse SPARQL that calls other endpoints (SERVICE), e.g. on a public server",
+    )
     return parser
 
 

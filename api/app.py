@@ -51,6 +51,7 @@ class Settings:
     queries_dir: Path = field(default_factory=lambda: paths.QUERIES)
     yasgui_dir: Path | None = field(default_factory=lambda: YASGUI_DIR)
     sparql_endpoint: str | None = None  # the REST API's canned queries run there if set
+    federated: bool = True  # whether SPARQL may call other endpoints (SERVICE)
 
     @property
     def scratch(self) -> bool:

@@ -72,6 +72,7 @@ def serve(args: argparse.Namespace, store: Path) -> int:
             args.max_result_bytes, 1 if args.scratch else args.workers
         ),
         sparql_endpoint=getattr(args, "sparql_endpoint", None),
+        federated=not getattr(args, "no_service", False),
     )
     _configure_logging()
     what = "an empty scratch store (writable)" if args.scratch else f"{current_build(store)}"

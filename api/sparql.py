@@ -256,6 +256,14 @@ async def sparql(request: Request) -> Response:
 
 async def run_job(request: Request, job: dict[str, Any]) -> Response:
     """Run a job on the pool and turn its reply (or failure) into a response."""
+    if job.get("federated") and not request.app.state.settings.federated:
+        raise Problem(
+            403,
+            "This endpoint does not call other endpoints: it was started with --no-service, "
+            "so queries and updates with SERVICE are refused.",
+            title="SERVICE disabled",
+            slug="service-disabled",
+        )
     from api.workers import PoolError
 
     settings = request.app.state.settings
@@ -322,7 +330,7 @@ RESULT_FORMAT_IRIS = [
 ]
 
 
-def service_description(endpoint: str, scratch: bool) -> list[ox.Triple]:
+def service_description(endpoint: str, scratch: bool, federated: bool) -> list[ox.Triple]:
     sd = lambda name: ox.NamedNode(SD + name)  # noqa: E731
     service = ox.NamedNode(endpoint + "#service")
     dataset, graph = ox.BlankNode(), ox.BlankNode()
@@ -331,7 +339,11 @@ def service_description(endpoint: str, scratch: bool) -> list[ox.Triple]:
         ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-        ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")),
+        ox.Triple(
+            service,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
+            ox.NamedNode(endpoint.removesuffix("/sparql") + "/.well-known/void"),
+        ),
         ox.Triple(
             service,
             sd("defaultEntailmentRegime"),
@@ -342,6 +354,8 @@ def service_description(endpoint: str, scratch: bool) -> list[ox.Triple]:
         ox.Triple(dataset, sd("defaultGraph"), graph),
         ox.Triple(graph, RDF_TYPE, sd("Graph")),
     ]
+    if federated:
+        triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
     if scratch:
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
         triples.append(ox.Triple(service, sd("feature"), sd("EmptyGraphs")))
@@ -358,7 +372,7 @@ def service_description_or_page(request: Request, accept: str | None, fmt: list[
         return query_page(request)
     settings = request.app.state.settings
     body = ox.serialize(
-        service_description(endpoint_url(request), settings.scratch),
+        service_description(endpoint_url(request), settings.scratch, settings.federated),
         format=getattr(ox.RdfFormat, chosen.value),
         prefixes={"sd": SD, "formats": FORMATS},
     )

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import httpx
 import pyoxigraph as ox
 import pytest
+from conftest import start_server
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 QUERY = {"Content-Type": "application/sparql-query"}
@@ -420,3 +421,19 @@ def test_query_page_without_node_modules_says_how_to_install(tmp_path):
         assert "haveYasgui: false" in r.text
         assert "npm ci" in r.text
         assert client.get("/static/yasgui/yasgui.min.js").status_code == 404
+
+
+def test_no_service_refuses_federated_queries_and_says_so(tmp_path):
+    server = start_server(tmp_path, "--scratch", "--no-service")
+    try:
+        federated = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+        r = httpx.get(server.sparql, params={"query": federated})
+        assert r.status_code == 403
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert "--no-service" in r.json()["detail"]
+        assert httpx.get(server.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
+        description = httpx.get(server.sparql, headers={"Accept": "text/turtle"}).text
+        assert "BasicFederatedQuery" not in description
+        assert "/.well-known/void" in description
+    finally:
+        server.stop()
