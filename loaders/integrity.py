@@ -10,6 +10,9 @@ from loaders.records import RECORD_TYPES, UPPER_LEVELS
 # (file, field path, files the referenced id may come from). A path step ending in [] walks a list.
 REFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     ("municipalities", "parent", ("municipalities",)),
+    ("former-governments", "parent", ("municipalities",)),
+    ("former-governments", "merged_into", ("municipalities", "former-governments")),
+    ("sources", "partner_page_of", ("municipalities", "former-governments")),
     ("places", "located_in", ("municipalities", "foreign-governments")),
     ("statuses", "municipality", ("municipalities",)),
     ("statuses", "legal_basis", ("legislation",)),
@@ -17,7 +20,7 @@ REFERENCES: list[tuple[str, str, tuple[str, ...]]] = [
     ("changes", "old_parent", ("municipalities",)),
     ("changes", "new_parent", ("municipalities",)),
     ("changes", "legal_basis", ("legislation",)),
-    ("agreements", "parties[]", ("municipalities", "foreign-governments")),
+    ("agreements", "parties[]", ("municipalities", "foreign-governments", "former-governments")),
     ("agreements", "place", ("places",)),
     ("agreements", "fields[]", ("fields",)),
     ("agreements", "signatories[]", ("people",)),
@@ -60,6 +63,7 @@ ACYCLIC = [
     ("organizations", "unit_of"),
     ("industries", "broader"),
     ("agreements", "precedes"),
+    ("former-governments", "merged_into"),
 ]
 
 
@@ -69,20 +73,20 @@ def check(records: Records) -> list[RecordError]:
     sources = ids.get("sources", set())
 
     # Identifiers: unique within their IRI type; codes and QIDs unique across the graph.
-    by_type: dict[str, Counter] = {}
-    for stem, rs in records.by_file.items():
-        counter = by_type.setdefault(RECORD_TYPES[stem][1], Counter())
-        counter.update(r.id for r in rs)
+    files_of: dict[tuple[str, str], list[str]] = {}  # (IRI type, id) → files defining it
+    for stem in records.by_file:
+        for file, r in records.with_files(stem):
+            files_of.setdefault((RECORD_TYPES[stem][1], r.id), []).append(file)
     codes = Counter(r.code for r in records["municipalities"])
     qids = Counter(
         r.wikidata for rs in records.by_file.values() for r in rs if getattr(r, "wikidata", None)
     )
-    for stem, rs in records.by_file.items():
-        counter = by_type[RECORD_TYPES[stem][1]]
-        for r in rs:
-            file = _file(stem)
-            if counter[r.id] > 1:
-                errors.append(RecordError(file, r.id, "id", f"id {r.id!r} is used twice"))
+    for stem in records.by_file:
+        for file, r in records.with_files(stem):
+            defined_in = files_of[(RECORD_TYPES[stem][1], r.id)]
+            if len(defined_in) > 1:
+                where = ", ".join(sorted(set(defined_in)))
+                errors.append(RecordError(file, r.id, "id", f"id {r.id!r} is used twice ({where})"))
             if stem == "municipalities" and codes[r.code] > 1:
                 errors.append(RecordError(file, r.id, "code", f"code {r.code} is used twice"))
             qid = getattr(r, "wikidata", None)
@@ -96,23 +100,47 @@ def check(records: Records) -> list[RecordError]:
 
     for stem, path, targets in REFERENCES:
         allowed = set().union(*(ids.get(t, set()) for t in targets))
-        for r in records[stem]:
+        for file, r in records.with_files(stem):
             for field, value in _walk(r, path):
                 if value not in allowed:
                     errors.append(
                         RecordError(
-                            _file(stem), r.id, field, f"unknown {' or '.join(targets)} id {value!r}"
+                            file, r.id, field, f"unknown {' or '.join(targets)} id {value!r}"
                         )
                     )
 
+    errors += _duplicate_ties(records)
+    errors += _duplicate_urls(records)
     errors += _levels(records)
     errors += _cycles(records)
     errors += _intervals(records)
     return sorted(set(errors))
 
 
-def _file(stem: str) -> str:
-    return f"{stem}.csv" if stem == "municipalities" else f"{stem}.yaml"
+def _duplicate_ties(records: Records) -> Iterator[RecordError]:
+    """Two agreements of the same parties, kind, status and date are one tie written twice:
+    its sources belong in one record."""
+    first: dict[tuple, str] = {}
+    for file, r in records.with_files("agreements"):
+        key = (frozenset(r.parties), r.kind, r.status, r.date)
+        if key in first:
+            yield RecordError(
+                file, r.id, "parties", f"the same tie as {first[key]!r} (parties, kind and date)"
+            )
+        else:
+            first[key] = r.id
+
+
+def _duplicate_urls(records: Records) -> Iterator[RecordError]:
+    """One page is one source: a second record of the same address splits its citations."""
+    first: dict[str, str] = {}
+    for file, r in records.with_files("sources"):
+        if not r.url:
+            continue
+        if r.url in first:
+            yield RecordError(file, r.id, "url", f"the same address as source {first[r.url]!r}")
+        else:
+            first[r.url] = r.id
 
 
 def _walk(obj, path: str, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -133,22 +161,20 @@ def _walk(obj, path: str, prefix: str = "") -> Iterator[tuple[str, str]]:
 
 def _levels(records: Records) -> Iterator[RecordError]:
     level = {r.id: r.level for r in records["municipalities"]}
-    for r in records["municipalities"]:
+    for file, r in records.with_files("municipalities"):
         if r.level in UPPER_LEVELS and r.parent:
-            yield RecordError(
-                "municipalities.csv", r.id, "parent", f"a {r.level} has no parent local government"
-            )
+            yield RecordError(file, r.id, "parent", f"a {r.level} has no parent local government")
         elif r.level not in UPPER_LEVELS:
             if not r.parent:
                 yield RecordError(
-                    "municipalities.csv",
+                    file,
                     r.id,
                     "parent",
                     f"a {r.level} needs its upper-level parent",
                 )
             elif r.parent in level and level[r.parent] not in UPPER_LEVELS:
                 yield RecordError(
-                    "municipalities.csv",
+                    file,
                     r.id,
                     "parent",
                     f"parent {r.parent!r} is not an upper-level local government",
@@ -158,29 +184,30 @@ def _levels(records: Records) -> Iterator[RecordError]:
 def _cycles(records: Records) -> Iterator[RecordError]:
     for stem, field in ACYCLIC:
         step = {r.id: getattr(r, field) for r in records[stem] if getattr(r, field)}
+        file_of = {r.id: file for file, r in records.with_files(stem)}
         for start in step:
             seen, node = {start}, step[start]
             while node in step:
                 if node in seen:
-                    yield RecordError(_file(stem), start, field, f"{field} chain loops at {node!r}")
+                    yield RecordError(
+                        file_of[start], start, field, f"{field} chain loops at {node!r}"
+                    )
                     break
                 seen.add(node)
                 node = step[node]
 
 
 def _intervals(records: Records) -> Iterator[RecordError]:
-    for r in records["organizations"]:
+    for file, r in records.with_files("organizations"):
         if r.founded and r.dissolved and dates.earliest(r.dissolved) < dates.earliest(r.founded):
-            yield RecordError("organizations.yaml", r.id, "dissolved", "dissolved before founded")
+            yield RecordError(file, r.id, "dissolved", "dissolved before founded")
         for i, m in enumerate(r.members):
             if m.since and m.until and dates.earliest(m.until) < dates.earliest(m.since):
                 yield RecordError(
-                    "organizations.yaml",
+                    file,
                     r.id,
                     f"members.{i}.until",
                     "membership ends before it begins",
                 )
         if r.staff and sum(s.count for s in r.staff_from) > r.staff:
-            yield RecordError(
-                "organizations.yaml", r.id, "staff_from", "more staff seconded than the office has"
-            )
+            yield RecordError(file, r.id, "staff_from", "more staff seconded than the office has")

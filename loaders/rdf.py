@@ -123,6 +123,7 @@ class Converter:
         for stem in (
             "municipalities",
             "foreign-governments",
+            "former-governments",
             "organizations",
             "places",
             "legislation",
@@ -171,6 +172,7 @@ class Converter:
         for stem, kind in (
             ("municipalities", "municipality"),
             ("foreign-governments", "municipality"),
+            ("former-governments", "municipality"),
             ("organizations", "organization"),
             ("places", "place"),
             ("legislation", "legislation"),
@@ -184,6 +186,7 @@ class Converter:
         for stem in (
             "municipalities",
             "foreign-governments",
+            "former-governments",
             "organizations",
             "places",
             "legislation",
@@ -230,6 +233,7 @@ class Converter:
             ("sources", self.source),
             ("municipalities", self.municipality),
             ("foreign-governments", self.foreign),
+            ("former-governments", self.former),
             ("places", self.place),
             ("statuses", self.status),
             ("changes", self.change),
@@ -260,7 +264,8 @@ class Converter:
         }[r.kind]
         self.add(node, A, n("ak:Source"))
         self.add(node, A, n(cls))
-        lang = None if r.language == "mul" else r.language
+        # Our titles are Korean or English; a title in the page's own script is tagged with @.
+        lang = r.language if r.language in ("ko", "en") else None
         self.add(node, LABEL, text(r.title, lang))
         self.add(node, n("dct:title"), text(r.title, lang))
         if r.language != "mul":
@@ -273,6 +278,8 @@ class Converter:
             self.add(node, n("dct:issued"), date(r.date))
         if r.url:
             self.add(node, n("schema:url"), ox.NamedNode(r.url))
+        if r.partner_page_of:
+            self.add(node, n("ak:partnerPageOf"), ent("municipality", r.partner_page_of))
         if r.note:
             self.add(node, n("rdfs:comment"), text(r.note))
 
@@ -305,6 +312,28 @@ class Converter:
         self.add(node, A, n("ak:ForeignLocalGovernment"))
         self.labels(node, r.name_ko, r.name_en, r.aliases, r.wikidata)
         self.add(node, n("ak:country"), ox.Literal(r.country))
+        if r.region_ko:
+            self.add(node, n("ak:region"), text(r.region_ko, "ko"))
+        if r.region_en:
+            self.add(node, n("ak:region"), text(r.region_en, "en"))
+
+    def former(self, r) -> None:
+        node = self.begin("municipality", r)
+        self.add(node, A, n("ak:FormerLocalGovernment"))
+        self.labels(node, r.name_ko, r.name_en, r.aliases, r.wikidata)
+        self.add(node, n("ak:level"), concept("level", r.level))
+        if r.parent:
+            self.add(node, n("ak:parent"), ent("municipality", r.parent))
+        if r.merged_into:
+            self.add(node, n("dct:isReplacedBy"), ent("municipality", r.merged_into))
+        self.interval(
+            node,
+            "ak:existedDuring",
+            None,
+            r.dissolved,
+            "schema:foundingDate",
+            "schema:dissolutionDate",
+        )
 
     def place(self, r) -> None:
         node = self.begin("place", r)
@@ -368,8 +397,10 @@ class Converter:
         kind_ko, kind_en = KIND_NAMES[r.kind]
         ko = r.name_ko or "–".join(k for k, _ in names) + f" {kind_ko}"
         en = r.name_en or "–".join(e for _, e in names) + f" {kind_en}"
-        if r.status == "planned":
-            ko, en = (ko if r.name_ko else f"{ko} (예정)"), (en if r.name_en else f"{en} (planned)")
+        if r.status != "signed" and not r.name_ko:
+            ko += {"planned": " (예정)", "ended": " (종료)"}[r.status]
+        if r.status != "signed" and not r.name_en:
+            en += f" ({r.status})"
         self.add(node, A, n("ak:Agreement"))
         self.labels(node, ko, en)
         self.add(node, n("ak:agreementKind"), concept("agreement-kind", r.kind))
@@ -377,10 +408,12 @@ class Converter:
         for p in r.parties:
             self.add(node, n("ak:party"), self.party(p))
         if r.date:
-            if r.status == "signed":
-                self.instant(node, "signed", r.date, "ak:signedOn")
-            else:
+            if r.status == "planned":
                 self.instant(node, "planned", r.date, "ak:plannedFor")
+            else:
+                self.instant(node, "signed", r.date, "ak:signedOn")
+        if r.ended_on:
+            self.add(node, n("ak:endedOn"), date(r.ended_on))
         if r.place:
             self.add(node, n("ak:signedAt"), ent("place", r.place))
         for f in r.fields:

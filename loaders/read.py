@@ -2,7 +2,9 @@
 
 import csv
 import io
-from dataclasses import dataclass
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -38,37 +40,68 @@ _Loader.yaml_implicit_resolvers = {
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-CSV_LISTS = ("aliases", "sources")  # CSV cells holding ;-separated lists
-
 
 @dataclass
 class Records:
-    """Every record, by file stem (``agreements``, ``municipalities`` ...), in file order."""
+    """Every record, by type (the file stem: ``agreements``, ``municipalities`` ...), in file order.
+
+    A type's records come from ``data/<type>.yaml`` or ``.csv`` and from the files of the folder
+    ``data/<type>/``; ``origins`` gives, in the same order, the file each record was read from.
+    """
 
     by_file: dict[str, list[BaseModel]]
     errors: list[RecordError]
+    origins: dict[str, list[str]] = field(default_factory=dict)
 
     def __getitem__(self, stem: str) -> list[BaseModel]:
         return self.by_file.get(stem, [])
 
+    def with_files(self, stem: str) -> Iterator[tuple[str, BaseModel]]:
+        """(file, record) for every record of a type."""
+        files = self.origins.get(stem) or [default_file(stem)] * len(self[stem])
+        return zip(files, self[stem], strict=True)
+
+
+def default_file(stem: str) -> str:
+    return f"{stem}.csv" if stem == "municipalities" else f"{stem}.yaml"
+
+
+def record_files(data_dir: Path) -> Iterator[tuple[Path, str]]:
+    """Every file under data/ that may hold records, with the name errors give it."""
+    # A type's own file first, then its folder: the first of two duplicates is the older record.
+    for path in sorted(
+        data_dir.iterdir(), key=lambda p: (p.name.split(".")[0], p.is_dir(), p.name)
+    ):
+        if path.name.startswith(".") or path.suffix.lower() == ".md":
+            continue
+        if path.is_dir():
+            for inner in sorted(path.iterdir()):
+                if not inner.name.startswith("."):
+                    yield inner, f"{path.name}/{inner.name}"
+        else:
+            yield path, path.name
+
+
+def _stem(path: Path, data_dir: Path) -> str:
+    return path.parent.name if path.parent != data_dir else path.stem
+
 
 def read(data_dir: Path) -> Records:
     by_file: dict[str, list[BaseModel]] = {}
+    origins: dict[str, list[str]] = {}
     errors: list[RecordError] = []
-    known = set(RECORD_TYPES)
-    for path in sorted(data_dir.iterdir()):
-        if path.name.startswith(".") or path.is_dir() or path.suffix.lower() == ".md":
-            continue
-        name = path.name
-        if path.stem not in known or path.suffix not in (".yaml", ".csv"):
+    for path, name in record_files(data_dir):
+        stem = _stem(path, data_dir)
+        if stem not in RECORD_TYPES or path.suffix not in (".yaml", ".csv") or path.is_dir():
             errors.append(RecordError(name, "", "", "not a known record file"))
             continue
-        raw, problem = _rows(path)
+        model = RECORD_TYPES[stem][0]
+        raw, problem = _rows(path, _list_fields(model))
         if problem:
             errors.append(RecordError(name, "", "", problem))
             continue
-        model = RECORD_TYPES[path.stem][0]
-        records = by_file.setdefault(path.stem, [])
+        records = by_file.setdefault(stem, [])
+        files = origins.setdefault(stem, [])
         for position, row in enumerate(raw, start=1):
             label = _label(row, position, path)
             if not isinstance(row, dict):
@@ -76,12 +109,23 @@ def read(data_dir: Path) -> Records:
                 continue
             try:
                 records.append(model.model_validate(row))
+                files.append(name)
             except ValidationError as exc:
                 for err in exc.errors():
-                    field = ".".join(str(part) for part in err["loc"]) or ""
+                    field_path = ".".join(str(part) for part in err["loc"]) or ""
                     message = err["msg"].removeprefix("Value error, ")
-                    errors.append(RecordError(name, label, field, message))
-    return Records(by_file, errors)
+                    errors.append(RecordError(name, label, field_path, message))
+    return Records(by_file, errors, origins)
+
+
+def _list_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Fields that hold a list of plain values: a CSV cell gives them ;-separated."""
+    return tuple(
+        name
+        for name, info in model.model_fields.items()
+        if typing.get_origin(info.annotation) is list
+        and not isinstance(typing.get_args(info.annotation)[0], type(BaseModel))
+    )
 
 
 def _label(row: object, position: int, path: Path) -> str:
@@ -93,7 +137,7 @@ def _label(row: object, position: int, path: Path) -> str:
     return f"#{position}" + (f" (line {position + 1})" if path.suffix == ".csv" else "")
 
 
-def _rows(path: Path) -> tuple[list, str | None]:
+def _rows(path: Path, lists: tuple[str, ...]) -> tuple[list, str | None]:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -109,7 +153,7 @@ def _rows(path: Path) -> tuple[list, str | None]:
                 if None in row:
                     return [], f"line {len(rows) + 2}: more cells than header columns"
                 cleaned = {k: v for k, v in row.items() if v not in ("", None)}
-                for key in CSV_LISTS:
+                for key in lists:
                     if key in cleaned:
                         cleaned[key] = [part.strip() for part in cleaned[key].split(";")]
                 rows.append(cleaned)

@@ -8,7 +8,14 @@ References between records are by id and are checked in ``loaders.integrity``.
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from alliance_kg.iri import QID, SLUG
 from loaders import dates
@@ -87,11 +94,12 @@ class Source(BaseModel):
     id: Slug
     kind: Literal["news-article", "web-page", "dataset", "legislation-text"]
     title: Text
-    language: Literal["ko", "en", "mul"]
+    language: Literal["ko", "en", "ja", "zh", "mul"]  # the page's language; mul for several
     publisher: Text | None = None
     author: Text | None = None
     date: PartialDate | None = None
     url: Url | None = None
+    partner_page_of: Slug | None = None  # the government whose own partner-city page this is
     note: Text | None = None
 
 
@@ -131,6 +139,17 @@ class ForeignGovernment(Named):
     """A local government outside Korea that is party to an agreement."""
 
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]  # ISO 3166-1 alpha-2
+    region_ko: Text | None = None  # first-level region (province, state, prefecture)
+    region_en: Text | None = None
+
+
+class FormerGovernment(Named):
+    """A Korean local government that no longer exists, kept for the ties it signed."""
+
+    level: Literal["city", "county", "autonomous-district"]
+    parent: Slug | None = None
+    merged_into: Slug | None = None
+    dissolved: PartialDate | None = None
 
 
 class Place(Named):
@@ -175,12 +194,13 @@ class Agreement(Record):
 
     kind: Literal["sister-city", "friendship-city", "letter-of-intent", "cooperation"]
     parties: list[Slug] = Field(min_length=2)
-    status: Literal["signed", "planned"] = "signed"
+    status: Literal["signed", "planned", "ended"] = "signed"
     date: PartialDate | None = None
+    ended_on: PartialDate | None = None
     place: Slug | None = None
     fields: list[Slug] = []
     signatories: list[Slug] = []
-    precedes: Slug | None = None  # the agreement this one is the planned step before
+    precedes: Slug | None = None  # the later agreement this one led to, or is planned before
     name_ko: Text | None = None
     name_en: Text | None = None
 
@@ -189,6 +209,18 @@ class Agreement(Record):
     def _distinct_parties(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
             raise ValueError("a party is listed twice")
+        return value
+
+    @field_validator("ended_on")
+    @classmethod
+    def _end_only_when_ended(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value and info.data.get("status") != "ended":
+            raise ValueError("ended_on needs status ended")
+        # Compared at the coarser precision: ended in 2008 is not before signed in 2008-05.
+        signed = info.data.get("date") or ""
+        shared = min(len(value or ""), len(signed))
+        if shared and value[:shared] < signed[:shared]:
+            raise ValueError("ended_on is before the date it was signed")
         return value
 
 
@@ -346,6 +378,7 @@ RECORD_TYPES: dict[str, tuple[type[BaseModel], str]] = {
     "sources": (Source, "source"),
     "municipalities": (Municipality, "municipality"),
     "foreign-governments": (ForeignGovernment, "municipality"),
+    "former-governments": (FormerGovernment, "municipality"),
     "places": (Place, "place"),
     "statuses": (Status, "status"),
     "changes": (Change, "change"),

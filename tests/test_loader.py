@@ -230,3 +230,108 @@ def test_error_messages_stay_short_for_huge_values(data):
     result = cli("validate", "--data", str(data))
     line = next(x for x in result.stderr.splitlines() if "record pohang, field wikidata" in x)
     assert len(line) < 300 and "(100001 chars)" in line
+
+
+# --- Tables in folders (data/<type>/<file>.csv): one row per record --------------------------
+
+AGREEMENT_HEADER = "id,kind,status,parties,date,ended_on,precedes,sources,note\n"
+
+
+def write_table(data: Path, name: str, text: str) -> None:
+    path = data / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_table_row_error_names_file_row_and_field(data):
+    write_table(
+        data,
+        "agreements/extra.csv",
+        AGREEMENT_HEADER + "x-tie,sister-city,,pohang;nowhere,2001,,,mois-legal-dong-codes-2022,\n",
+    )
+    result = cli("validate", "--data", str(data))
+    assert result.returncode == 1
+    assert "agreements/extra.csv: record x-tie, field parties.1: unknown" in result.stderr
+
+
+def test_the_same_tie_twice_is_an_error_naming_the_first(data):
+    # The Yongin–Pohang friendship agreement again, parties in the other order.
+    row = "again,friendship-city,,pohang;yongin,2024-05-14,,,mois-legal-dong-codes-2022,\n"
+    write_table(data, "agreements/extra.csv", AGREEMENT_HEADER + row)
+    result = cli("validate", "--data", str(data))
+    assert result.returncode == 1
+    assert (
+        "agreements/extra.csv: record again, field parties: "
+        "the same tie as 'yongin-pohang-friendship-2024'" in result.stderr
+    )
+
+
+def test_one_address_is_one_source(data):
+    write_table(
+        data,
+        "sources/extra.csv",
+        "id,kind,title,language,publisher,date,url,partner_page_of,note\n"
+        "copy,news-article,사본,ko,,,https://m.wikitree.co.kr/articles/599684,,\n",
+    )
+    result = cli("validate", "--data", str(data))
+    assert (
+        "sources/extra.csv: record copy, field url: "
+        "the same address as source 'wikitree-local-autonomy-act-2020'" in result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "date", "ended_on", "message"),
+    [
+        ("", "2001", "2005", "ended_on needs status ended"),
+        ("ended", "2005-06", "2005-03", "ended_on is before the date it was signed"),
+    ],
+)
+def test_end_dates_must_make_sense(data, status, date, ended_on, message):
+    row = f"x,sister-city,{status},pohang;yongin,{date},{ended_on},,mois-legal-dong-codes-2022,\n"
+    write_table(data, "agreements/extra.csv", AGREEMENT_HEADER + row)
+    result = cli("validate", "--data", str(data))
+    assert f"agreements/extra.csv: record x, field ended_on: {message}" in result.stderr
+
+
+def test_table_rows_load_with_their_history(data, tmp_path):
+    write_table(
+        data,
+        "foreign-governments/extra.csv",
+        "id,name_ko,name_en,country,region_ko,region_en,wikidata,aliases,sources,note\n"
+        "testville-jp,테스트시,Testville,JP,테스트현,Test Prefecture,,テスト市@ja;Tesuto,"
+        "mois-legal-dong-codes-2022,\n",
+    )
+    write_table(
+        data,
+        "agreements/extra.csv",
+        AGREEMENT_HEADER
+        + "pohang-testville-friendship-1990,friendship-city,,pohang;testville-jp,1990,,"
+        "pohang-testville-sister-1995,mois-legal-dong-codes-2022,\n"
+        + "pohang-testville-sister-1995,sister-city,ended,pohang;testville-jp,1995-04,2010,,"
+        "mois-legal-dong-codes-2022,\n",
+    )
+    location = tmp_path / "store"
+    assert build.load(data, location) == 0
+    rows = list(
+        run(
+            stores.open_read_only(location),
+            """PREFIX ak: <https://w3id.org/alliance-kg/ontology#>
+            SELECT ?status ?ended ?next ?region WHERE {
+              ?tie ak:party <https://w3id.org/alliance-kg/id/municipality/testville-jp> ;
+                   ak:agreementStatus ?status ; ak:signedOn ?signed .
+              OPTIONAL { ?tie ak:endedOn ?ended }
+              OPTIONAL { ?tie ak:stepBefore ?next }
+              <https://w3id.org/alliance-kg/id/municipality/testville-jp> ak:region ?region .
+              FILTER(LANG(?region) = "en")
+            } ORDER BY ?signed""",
+        )
+    )
+    assert [
+        (r["status"].value.rsplit("/", 1)[-1], r["ended"] and r["ended"].value) for r in rows
+    ] == [
+        ("signed", None),
+        ("ended", "2010"),
+    ]
+    assert rows[0]["next"].value.endswith("/agreement/pohang-testville-sister-1995")
+    assert rows[0]["region"].value == "Test Prefecture"
