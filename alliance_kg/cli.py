@@ -89,6 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="SPARQL JSON results of the query in the README")
     p.add_argument("--csv", type=Path, metavar="OUT", help="also write the report as CSV")
 
+    p = sub.add_parser(
+        "coverage",
+        help="how complete the graph is: ties per local government, national totals beside 2018",
+    )
+    _store_arg(p)
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and REST API")
     _store_arg(p)
     p.add_argument("--host", default="127.0.0.1")
@@ -150,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         from alliance_kg.wikidata import cli_compare
 
         return cli_compare(args.file, store, args.csv)
+    if args.command == "coverage":
+        from alliance_kg.coverage import cli
+
+        return cli(store, args.format, args.output)
     if args.command == "serve":
         from api.server import serve
 

@@ -105,9 +105,10 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
 
     app.include_router(rest.router)
     app.include_router(entities.router)
-    from api import pages
+    from api import coverage, pages
 
     app.include_router(pages.router)
+    app.include_router(coverage.router)
     if settings.yasgui_dir is not None and settings.yasgui_dir.is_dir():
         app.mount("/static/yasgui", StaticFiles(directory=settings.yasgui_dir), name="yasgui")
 

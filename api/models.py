@@ -97,6 +97,9 @@ class Partner(Model):
         None, description="ISO date, year-month or year, at the precision known"
     )
     until: str | None = None
+    ended: bool = Field(
+        False, description="the agreement was ended (해지); until gives when, where known"
+    )
     agreement: str | None = Field(None, description="the agreement's IRI")
     alliance: str | None = Field(None, description="the alliance's or union's IRI")
     label: str | None = Field(None, description="the agreement's or alliance's English name")

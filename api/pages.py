@@ -73,6 +73,7 @@ def lang_of(request: Request) -> str:
 NAV = [
     ("/", "홈", "Home"),
     ("/network", "전국 연결망", "Network"),
+    ("/coverage", "자료 현황", "Coverage"),
     ("/sparql", "질의", "Query"),
     ("/docs", "API 문서", "API docs"),
     ("/cookbook", "쿡북", "Cookbook"),
@@ -763,7 +764,9 @@ async def municipality_page(
         + '</td><td class="kind">'
         f'<span class="swatch" style="background:{drawing.colour(p.kind)}"></span>'
         f"{name(*KINDS.get(p.kind, ('', p.kind, p.kind))[1:])}</td>"
-        f'<td class="date">{when(p.since, p.until)}</td>'
+        f'<td class="date">{when(p.since, p.until)}'
+        + (f" <small class='muted'>{t('종료', 'ended')}</small>" if p.ended else "")
+        + "</td>"
         f"<td>{a(p.agreement or p.alliance or '', esc(p.label or ''))}</td>"
         f"<td>{'<br>'.join(a(s.id, esc(s.title or slug_of(s.id))) for s in p.sources)}</td></tr>"
         for p in partners

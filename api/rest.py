@@ -494,6 +494,7 @@ async def partners_of(
                 kind=tie_kind,
                 since=v(first, "since"),
                 until=v(first, "until"),
+                ended=v(first, "ended") == "true",
                 agreement=tie if is_agreement else None,
                 alliance=None if is_agreement else tie,
                 label=v(first, "tieEn"),
