@@ -95,6 +95,7 @@ def serve(args: argparse.Namespace, store: Path) -> int:
             access_log=False,
             log_level="warning",
             timeout_graceful_shutdown=5,
+            http="h11",
         )
     finally:
         if scratch_dir is not None:
