@@ -89,7 +89,6 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     app.add_exception_handler(Problem, _problem)
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected)
 
     from api import graph_store, sparql
 
@@ -112,6 +111,7 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     if settings.yasgui_dir is not None and settings.yasgui_dir.is_dir():
         app.mount("/static/yasgui", StaticFiles(directory=settings.yasgui_dir), name="yasgui")
 
+    app.add_middleware(CatchUnexpected)  # inside CORS, so that a 500 carries its headers too
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -193,16 +193,40 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     ).response()
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    error_log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem_response(
-        {
-            "type": "about:blank",
-            "title": "Internal Server Error",
-            "status": 500,
-            "detail": f"An unexpected {type(exc).__name__} occurred; it has been logged.",
-        }
-    )
+class CatchUnexpected:
+    """A bug answers 500 problem+json (logged), from inside the CORS middleware: Starlette's own
+    handler for unexpected errors sits outside every middleware, so its answer had no CORS
+    headers and a browser client saw nothing."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        except Exception as exc:
+            if started:
+                raise
+            error_log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            response = problem_response(
+                {
+                    "type": "about:blank",
+                    "title": "Internal Server Error",
+                    "status": 500,
+                    "detail": f"An unexpected {type(exc).__name__} occurred; it has been logged.",
+                }
+            )
+            await response(scope, receive, send)
 
 
 def _plain(value: Any) -> Any:

@@ -401,7 +401,7 @@ def reconcile_one(cat: Catalog, q: dict[str, Any]) -> list[dict[str, Any]]:
         if pid in PROPERTY and PROPERTY[pid].condition and values:
             conditions.append((pid, values))
     if not text and not conditions:
-        raise Problem(400, "A query needs a query text or properties.", slug="bad-query")
+        return []  # an empty cell of a column: nothing to match, and the rest of the batch runs
 
     pool: dict[str, float] = {}
     if text:

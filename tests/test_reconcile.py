@@ -257,7 +257,6 @@ def test_data_extension(client):
         {"queries": '{"q0": {"query": 5}}'},
         {"queries": '{"q0": {"query": "x", "limit": "many"}}'},
         {"queries": '{"q0": {"query": "x", "limit": -1}}'},
-        {"queries": '{"q0": {}}'},
         {"queries": '{"q0": {"query": "x", "properties": {"pid": "code"}}}'},
         {"queries": '{"q0": {"query": "x", "properties": [{"pid": "code"}]}}'},
         {"queries": '{"q0": {"query": "x", "properties": [{"pid": "code", "v": [[1]]}]}}'},
@@ -318,3 +317,34 @@ def test_reconciliation_check_passes():
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
     assert done.returncode == 0, done.stdout + done.stderr
     assert last.endswith(" 0 failed"), last
+
+
+def test_an_empty_cell_gets_an_empty_result_and_the_batch_runs(client):
+    answer = reconcile(client, {"q0": {"query": "포항시"}, "q1": {"query": "  "}, "q2": {}})
+    assert answer["q0"]["result"][0]["id"] == "pohang"
+    assert answer["q1"] == {"result": []}
+    assert answer["q2"] == {"result": []}
+
+
+def test_errors_carry_cors_headers(client):
+    r = client.post(
+        "/reconcile", data={"queries": "not json"}, headers={"Origin": "https://example.org"}
+    )
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.headers["access-control-allow-origin"] == "*"
+
+
+def test_an_unexpected_error_is_a_problem_with_cors_headers(store_location):
+    app = create_app(Settings(store=store_location, yasgui_dir=None), pool=NoPool())
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app) as c:
+        r = c.get("/boom", headers={"Origin": "https://example.org"})
+    assert r.status_code == 500
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["detail"] == "An unexpected RuntimeError occurred; it has been logged."
+    assert r.headers["access-control-allow-origin"] == "*"
