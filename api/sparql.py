@@ -111,8 +111,21 @@ def _decode(body: bytes, what: str) -> str:
         raise _bad(f"The {what} is not valid UTF-8.", "bad-encoding") from None
 
 
+def _parameters(encoded: str, what: str) -> list[tuple[str, str]]:
+    """Percent-decoded parameters; a %XX sequence that is not UTF-8 is an error, not a U+FFFD
+    that would silently change the query."""
+    try:
+        return parse_qsl(encoded, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise _bad(
+            f"The {what} holds percent-encoded bytes that are not UTF-8.", "bad-encoding"
+        ) from None
+    except ValueError as e:
+        raise _bad(f"Unreadable {what}: {e}") from None
+
+
 async def read_operation(request: Request) -> Operation:
-    url_params = list(request.query_params.multi_items())
+    url_params = _parameters(request.scope["query_string"].decode("latin-1"), "query string")
     if request.method == "GET":
         params = _queries_sent_as_updates(url_params)
         if any(k == "update" for k, _ in params):
@@ -130,11 +143,7 @@ async def read_operation(request: Request) -> Operation:
     charset = mparams.get("charset", "utf-8")
     body = await request.body()
     if media_type == "application/x-www-form-urlencoded":
-        text = _decode(body, "form body")
-        try:
-            form = parse_qsl(text, keep_blank_values=True, strict_parsing=False)
-        except ValueError as e:
-            raise _bad(f"Unreadable form body: {e}") from None
+        form = _parameters(_decode(body, "form body"), "form body")
         params = _queries_sent_as_updates(url_params + form)
         queries = [v for k, v in params if k == "query"]
         updates = [v for k, v in params if k == "update"]

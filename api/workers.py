@@ -51,6 +51,12 @@ class Reply:
     seconds: float = 0.0  # time spent in the worker
 
 
+ASK_TABLES = {
+    "CSV": {True: b"_askResult\r\ntrue\r\n", False: b"_askResult\r\nfalse\r\n"},
+    "TSV": {True: b"?_askResult\ntrue\n", False: b"?_askResult\nfalse\n"},
+}
+
+
 class PoolError(Exception):
     """The pool could not answer: timeout, dead worker or no free worker in time."""
 
@@ -209,6 +215,9 @@ class _Worker:
                 kind = "a boolean (ASK)" if isinstance(result, ox.QueryBoolean) else "a table"
                 return self.unacceptable(kind + " of results", job)
             media_type, name = chosen
+            if isinstance(result, ox.QueryBoolean) and name in ASK_TABLES:
+                # As Jena and Fuseki write (and read) a boolean: a one-column table.
+                return Reply(media_type=media_type, body=ASK_TABLES[name][bool(result)])
             result.serialize(out, getattr(ox.QueryResultsFormat, name))
         return Reply(media_type=media_type, body=out.getvalue())
 

@@ -142,6 +142,33 @@ def test_ask_formats(scratch_server):
 
 
 @pytest.mark.parametrize(
+    ("query", "accept", "body"),
+    [
+        ("ASK {}", "text/csv", b"_askResult\r\ntrue\r\n"),
+        ("ASK { FILTER(false) }", "text/csv", b"_askResult\r\nfalse\r\n"),
+        ("ASK {}", "text/tab-separated-values", b"?_askResult\ntrue\n"),
+    ],
+)
+def test_ask_as_a_table_is_written_as_jena_reads_it(scratch_server, query, accept, body):
+    r = httpx.get(scratch_server.sparql, params={"query": query}, headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith(accept)
+    assert r.content == body
+
+
+@pytest.mark.parametrize("how", ["GET", "form"])
+def test_percent_encoded_bytes_that_are_not_utf8_are_refused(scratch_server, how):
+    encoded = "query=SELECT%20%28%22%C3%28%22%20AS%20%3Fx%29%20%7B%7D"  # %C3%28 is not UTF-8
+    if how == "GET":
+        r = httpx.get(f"{scratch_server.sparql}?{encoded}")
+    else:
+        r = httpx.post(scratch_server.sparql, content=encoded, headers=FORM)
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "not UTF-8" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
     ("accept", "fmt"),
     [
         ("text/turtle", ox.RdfFormat.TURTLE),
