@@ -50,6 +50,25 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
+MAX_NESTING = 1000  # pyoxigraph's recursive parser overflows its stack a few thousand deep
+
+
+def nesting(text: str) -> int:
+    """How deep groups, brackets and parentheses nest, outside strings, IRIs and comments.
+
+    >>> nesting('SELECT * { { ?s ?p "((((" } FILTER((1)) }')
+    3
+    """
+    depth = deepest = 0
+    for t in tokens(text):
+        if t.text in ("{", "(", "["):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif t.text in ("}", ")", "]"):
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def _top_keywords(text: str) -> list[Token]:
     return [t for t in tokens(text) if t.kind == "word" and t.depth == 0]
 

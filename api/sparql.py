@@ -24,10 +24,12 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from alliance_kg.sparql_text import (
+    MAX_NESTING,
     add_using,
     has_dataset_clause,
     has_using_or_with,
     is_federated,
+    nesting,
     query_form,
 )
 from api.negotiation import (
@@ -265,6 +267,13 @@ async def sparql(request: Request) -> Response:
 
 async def run_job(request: Request, job: dict[str, Any]) -> Response:
     """Run a job on the pool and turn its reply (or failure) into a response."""
+    text = job.get("query") or job.get("update") or ""
+    if nesting(text) > MAX_NESTING:
+        raise _bad(
+            f"The {job['kind']} nests groups or expressions more than {MAX_NESTING} levels "
+            "deep; this endpoint does not evaluate that.",
+            "nested-too-deeply",
+        )
     if job.get("federated") and not request.app.state.settings.federated:
         raise Problem(
             403,

@@ -151,6 +151,14 @@ class _Worker:
             return problem(503, "Store unavailable", str(e), "store-unavailable")
         if isinstance(e, ValueError | TypeError | NotImplementedError):
             return problem(400, "Bad request", str(e), "bad-request")
+        if isinstance(e, RuntimeError) and "is not supported" in str(e):
+            # pyoxigraph's word for a function it does not know (fn:upper-case, <urn:f>(1) ...)
+            return problem(
+                400,
+                "Unsupported function",
+                f"{e}. The functions of SPARQL 1.1 and the XSD casts are supported.",
+                "unsupported-function",
+            )
         if isinstance(e, OSError) and job.get("federated"):
             return problem(
                 502,

@@ -464,3 +464,27 @@ def test_no_service_refuses_federated_queries_and_says_so(tmp_path):
         assert "/.well-known/void" in description
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("SELECT (<urn:f>(1) AS ?x) {}", "unsupported-function"),
+        (
+            "PREFIX fn: <http://www.w3.org/2005/xpath-functions#> "
+            'SELECT (fn:upper-case("a") AS ?x) {}',
+            "unsupported-function",
+        ),
+        ("SELECT * {" + "{" * 5000 + "}" * 5000 + "}", "nested-too-deeply"),
+        ("SELECT (" + "(" * 5000 + "1" + ")" * 5000 + " AS ?x) {}", "nested-too-deeply"),
+    ],
+    ids=["custom-function", "xpath-function", "deep-groups", "deep-expression"],
+)
+def test_queries_the_engine_cannot_run_are_4xx_problems(scratch_server, query, slug):
+    r = httpx.post(scratch_server.sparql, content=query, headers=QUERY)
+    assert r.status_code == 400, r.text
+    assert r.json()["type"].endswith("/" + slug)
+    # The worker is still there: the next query is answered.
+    assert httpx.get(scratch_server.sparql, params={"query": "ASK {}", "format": "json"}).json()[
+        "boolean"
+    ]
