@@ -118,7 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-service",
         action="store_true",
-        help="refuse SPARQL that calls other endpoints (SERVICE), e.g. on a public server",
+        help="refuse SPARQL that calls other endpoints (SERVICE) altogether",
+    )
+    p.add_argument(
+        "--service-allow",
+        action="append",
+        metavar="URL",
+        help="an endpoint SERVICE may call (repeatable); with none given, SERVICE may call any "
+        "endpoint on a public address, never loopback, private or link-local ones",
     )
     return parser
 

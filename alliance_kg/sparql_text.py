@@ -110,6 +110,57 @@ def is_federated(text: str) -> bool:
     return any(t.kind == "word" and t.text.upper() == "SERVICE" for t in tokens(text))
 
 
+def _service_tokens(text: str) -> list[tuple[Token, str | None]]:
+    """The endpoint token of every SERVICE, with its full IRI (None for a variable)."""
+    toks = tokens(text)
+    prefixes = {
+        toks[i + 1].text: toks[i + 2].text[1:-1]
+        for i in range(len(toks) - 2)
+        if toks[i].text.upper() == "PREFIX" and toks[i + 2].kind == "iri"
+    }
+    out = []
+    for i, t in enumerate(toks):
+        if t.kind != "word" or t.text.upper() != "SERVICE":
+            continue
+        j = i + 1
+        if j < len(toks) and toks[j].text.upper() == "SILENT":
+            j += 1
+        if j >= len(toks):
+            continue
+        endpoint = toks[j]
+        if endpoint.kind == "iri":
+            out.append((endpoint, endpoint.text[1:-1]))
+        elif endpoint.kind == "word" and ":" in endpoint.text:
+            prefix, _, local = endpoint.text.partition(":")
+            out.append((endpoint, prefixes.get(prefix + ":", endpoint.text) + local))
+        else:
+            out.append((endpoint, None))
+    return out
+
+
+def service_endpoints(text: str) -> list[str | None]:
+    """The endpoint IRI of each SERVICE call (None where it is a variable).
+
+    >>> service_endpoints("PREFIX w: <https://q.example/> SELECT * { SERVICE SILENT w:sparql "
+    ...                   "{ ?s ?p ?o } SERVICE <http://e.example/> {} SERVICE ?x {} }")
+    ['https://q.example/sparql', 'http://e.example/', None]
+    """
+    return [iri for _, iri in _service_tokens(text)]
+
+
+def with_service_endpoints(text: str, replacements: dict[str, str]) -> str:
+    """The text with SERVICE endpoints replaced by other IRIs.
+
+    >>> with_service_endpoints("SELECT * { SERVICE <http://a/> {} }", {"http://a/": "http://b/"})
+    'SELECT * { SERVICE <http://b/> {} }'
+    """
+    for token, iri in reversed(_service_tokens(text)):
+        if iri in replacements:
+            end = token.start + len(token.text)
+            text = text[: token.start] + f"<{replacements[iri]}>" + text[end:]
+    return text
+
+
 def has_using_or_with(update: str) -> bool:
     return any(t.text.upper() in ("USING", "WITH") for t in _top_keywords(update))
 

@@ -52,6 +52,7 @@ class Settings:
     yasgui_dir: Path | None = field(default_factory=lambda: YASGUI_DIR)
     sparql_endpoint: str | None = None  # the REST API's canned queries run there if set
     federated: bool = True  # whether SPARQL may call other endpoints (SERVICE)
+    service_allow: tuple[str, ...] = ()  # if given, the only endpoints SERVICE may call
 
     @property
     def scratch(self) -> bool:
@@ -67,6 +68,8 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
             size=settings.workers,
             max_result_bytes=settings.max_result_bytes,
             memory_limit=settings.memory_limit,
+            service_allow=settings.service_allow,
+            service_timeout=settings.query_timeout,
         )
 
     @asynccontextmanager

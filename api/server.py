@@ -73,6 +73,7 @@ def serve(args: argparse.Namespace, store: Path) -> int:
         ),
         sparql_endpoint=getattr(args, "sparql_endpoint", None),
         federated=not getattr(args, "no_service", False),
+        service_allow=tuple(getattr(args, "service_allow", None) or ()),
     )
     _configure_logging()
     what = "an empty scratch store (writable)" if args.scratch else f"{current_build(store)}"

@@ -108,6 +108,19 @@ class _Worker:
         self.config = config
         self.store: Any = None
         self.build: Path | None = None
+        self.relay: Any = None  # api.federation.Relay, made for the first SERVICE call
+
+    def federate(self, text: str) -> str:
+        """The query or update with its SERVICE calls routed through the checking relay."""
+        if self.relay is None:
+            from api.federation import Relay
+
+            self.relay = Relay(
+                self.config["service_allow"],
+                self.config["service_timeout"],
+                self.config["max_result_bytes"],
+            )
+        return self.relay.route(text)
 
     # -- the store
 
@@ -142,6 +155,10 @@ class _Worker:
         return reply
 
     def error(self, e: Exception, job: dict[str, Any]) -> Reply:
+        from api.federation import Refused
+
+        if isinstance(e, Refused):
+            return problem(403, "SERVICE refused", str(e), "service-refused")
         if isinstance(e, SyntaxError) and job["kind"] == "graph_write":
             return problem(400, "Malformed RDF", str(e).strip(), "malformed-rdf")
         if isinstance(e, SyntaxError):
@@ -205,7 +222,8 @@ class _Worker:
             kwargs["substitutions"] = {
                 ox.Variable(k): ox.NamedNode(v) for k, v in job["substitutions"].items()
             }
-        result = store.query(job["query"], **kwargs)
+        query = self.federate(job["query"]) if job.get("federated") else job["query"]
+        result = store.query(query, **kwargs)
         out = self.capped()
         if isinstance(result, ox.QueryTriples):
             chosen = job.get("graph_format")
@@ -241,7 +259,8 @@ class _Worker:
     def job_update(self, job: dict[str, Any]) -> Reply:
         if not self.config["scratch_dir"]:
             return problem(403, "Read-only", "This store is read-only.", "read-only")
-        self.open().update(job["update"], base_iri=job.get("base_iri"))
+        update = self.federate(job["update"]) if job.get("federated") else job["update"]
+        self.open().update(update, base_iri=job.get("base_iri"))
         return Reply(status=204)
 
     def _graph(self, iri: str | None) -> Any:
@@ -403,6 +422,8 @@ class QueryPool:
         size: int = 2,
         max_result_bytes: int = 64 * 1024 * 1024,
         memory_limit: int | None = None,
+        service_allow: tuple[str, ...] = (),
+        service_timeout: float = 30.0,
     ) -> None:
         if (store is None) == (scratch_dir is None):
             raise ValueError("give a store location or a scratch directory")
@@ -413,6 +434,8 @@ class QueryPool:
             "scratch_dir": str(scratch_dir) if scratch_dir else None,
             "max_result_bytes": max_result_bytes,
             "memory_limit": memory_limit,
+            "service_allow": list(service_allow),
+            "service_timeout": service_timeout,
         }
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["api.workers", "pyoxigraph", "alliance_kg.store"])

@@ -423,12 +423,6 @@ def test_a_query_sent_as_update_is_answered_as_a_query(scratch_server):
     assert_problem(r, 400)
 
 
-def test_a_failing_service_call_is_a_502(scratch_server):
-    query = "SELECT * { SERVICE <http://no-such-host.invalid/sparql> { ?s ?p ?o } }"
-    body = assert_problem(httpx.get(scratch_server.sparql, params={"query": query}), 502)
-    assert "SERVICE" in body["detail"]
-
-
 def test_query_page_without_node_modules_says_how_to_install(tmp_path):
     from fastapi.testclient import TestClient
 
