@@ -102,7 +102,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--query-timeout", type=float, default=30.0, metavar="SECONDS")
-    p.add_argument("--workers", type=int, default=2, help="query worker processes")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="long queries that may run at once (past a quarter of a second); more are "
+        "stopped with 503 so that short queries keep being answered",
+    )
+    p.add_argument(
+        "--fast-workers",
+        type=int,
+        default=4,
+        help="query worker processes every query starts on",
+    )
     p.add_argument(
         "--max-result-bytes",
         type=int,

@@ -45,7 +45,8 @@ class Settings:
     store: Path | None = None  # store location (read-only mode)
     scratch_dir: Path | None = None  # directory of the writable scratch store (scratch mode)
     query_timeout: float = 30.0
-    workers: int = 2
+    workers: int = 2  # long queries at once
+    fast_workers: int = 4  # workers every query starts on
     max_result_bytes: int = 64 * 1024 * 1024
     memory_limit: int | None = None  # address-space cap per worker, bytes
     queries_dir: Path = field(default_factory=lambda: paths.QUERIES)
@@ -66,6 +67,7 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
             store=settings.store,
             scratch_dir=settings.scratch_dir,
             size=settings.workers,
+            fast_size=settings.fast_workers,
             max_result_bytes=settings.max_result_bytes,
             memory_limit=settings.memory_limit,
             service_allow=settings.service_allow,

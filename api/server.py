@@ -67,6 +67,7 @@ def serve(args: argparse.Namespace, store: Path) -> int:
         scratch_dir=scratch_dir,
         query_timeout=args.query_timeout,
         workers=args.workers,
+        fast_workers=args.fast_workers,
         max_result_bytes=args.max_result_bytes,
         memory_limit=default_memory_limit(
             args.max_result_bytes, 1 if args.scratch else args.workers
@@ -79,8 +80,13 @@ def serve(args: argparse.Namespace, store: Path) -> int:
     what = "an empty scratch store (writable)" if args.scratch else f"{current_build(store)}"
     print(
         f"alliance-kg serve: {what}; SPARQL at http://{args.host}:{args.port}/sparql, "
-        f"graph store at /store; {1 if args.scratch else args.workers} query worker(s), "
-        f"{args.query_timeout:g} s timeout, "
+        f"graph store at /store; "
+        + (
+            "1 query worker, "
+            if args.scratch
+            else f"{args.fast_workers} query workers and room for {args.workers} long queries, "
+        )
+        + f"{args.query_timeout:g} s timeout, "
         + (
             f"{settings.memory_limit // 1024**2} MB memory each"
             if settings.memory_limit

@@ -408,10 +408,17 @@ class _Process:
 
 
 class QueryPool:
-    """A fixed number of worker processes; ``run`` hands a job to a free one.
+    """Worker processes in two lanes, so that short queries keep being answered while long ones
+    run; ``run`` hands a job to a free worker.
+
+    Every job starts on one of ``fast_size`` workers. A job still running after
+    ``fast_budget`` seconds becomes a long one: its worker leaves the fast lane (a fresh worker
+    takes its place there) and it runs on to its deadline, unless ``size`` long jobs are
+    running already, in which case it is stopped at once with a 503 "busy" problem. So a point
+    lookup waits at most about ``fast_budget`` for a worker, however many runaways arrive.
 
     ``store``: the store location (read-only mode); ``scratch_dir``: a directory for the
-    writable scratch store (scratch mode, always one worker).
+    writable scratch store (scratch mode: one worker, which owns the store, and no lanes).
     """
 
     def __init__(
@@ -420,6 +427,8 @@ class QueryPool:
         store: Path | None = None,
         scratch_dir: Path | None = None,
         size: int = 2,
+        fast_size: int = 4,
+        fast_budget: float = 0.25,
         max_result_bytes: int = 64 * 1024 * 1024,
         memory_limit: int | None = None,
         service_allow: tuple[str, ...] = (),
@@ -427,8 +436,11 @@ class QueryPool:
     ) -> None:
         if (store is None) == (scratch_dir is None):
             raise ValueError("give a store location or a scratch directory")
-        self.size = 1 if scratch_dir is not None else max(1, size)
         self.scratch = scratch_dir is not None
+        self.size = 1 if self.scratch else max(1, size)  # long jobs at once
+        self.fast_size = 1 if self.scratch else max(1, fast_size)
+        self.fast_budget = None if self.scratch else fast_budget
+        self.long = 0  # long jobs running now
         self.config = {
             "store": str(store) if store else None,
             "scratch_dir": str(scratch_dir) if scratch_dir else None,
@@ -450,7 +462,7 @@ class QueryPool:
     async def start(self, timeout: float = 60.0) -> None:
         """Start the workers and wait until each has opened the store."""
         self._idle = asyncio.Queue()
-        procs = [await self._spawn() for _ in range(self.size)]
+        procs = [await self._spawn() for _ in range(self.fast_size)]
         for p in procs:
             reply = await p.receive(timeout)
             if reply.problem:
@@ -495,27 +507,41 @@ class QueryPool:
             except TimeoutError:
                 raise PoolError(
                     "busy",
-                    f"All {self.size} query workers stayed busy for {timeout:g} s.",
+                    f"All {self.fast_size} query workers stayed busy for {timeout:g} s.",
                 ) from None
             if proc.process.is_alive():
                 break
             self._replace(proc)  # it died while idle (killed from outside): use another
-        healthy = False
+        healthy = long = False
+        budget_end = deadline if self.fast_budget is None else loop.time() + self.fast_budget
         try:
             try:
                 proc.conn.send(job)
             except (OSError, ValueError) as e:  # a worker that died while idle
                 raise PoolError("died", f"the query worker had stopped ({e})") from None
             while True:
-                left = deadline - loop.time()
-                if left <= 0:
+                now = loop.time()
+                if now >= deadline:
                     raise TimeoutError
+                until = deadline if long else min(deadline, budget_end)
                 try:
-                    reply = await proc.receive(min(left, 1.0) if disconnected else left)
+                    reply = await proc.receive(
+                        min(until - now, 1.0) if disconnected else until - now
+                    )
                     break
                 except TimeoutError:
                     if disconnected is not None and await disconnected():
                         raise PoolError("gone", "the client went away") from None
+                    if not long and budget_end <= loop.time() < deadline:
+                        if self.long >= self.size:
+                            raise PoolError(
+                                "busy",
+                                f"{self.size} long queries are running already, and this one "
+                                f"ran past {self.fast_budget:g} s, so it was stopped.",
+                            ) from None
+                        long = True  # its worker leaves the fast lane; a fresh one joins it
+                        self.long += 1
+                        self._add()
             healthy = True
             return reply
         except TimeoutError:
@@ -534,27 +560,40 @@ class QueryPool:
                 ) from e
             raise PoolError("died", "The query worker stopped before answering.") from e
         finally:
-            if healthy:
+            if long:  # its place in the fast lane is taken: retire it
+                self.long -= 1
+                self._retire(proc)
+            elif healthy:
                 self._idle.put_nowait(proc)
             else:
                 self._replace(proc)
+
+    def _retire(self, proc: _Process) -> None:
+        proc.kill()
+        self._all.discard(proc)
+        asyncio.get_running_loop().run_in_executor(None, proc.process.join, 5)
 
     def _replace(self, proc: _Process) -> None:
         """Kill a worker and start another in the background; the client need not wait."""
         self.killed += 1
         proc.kill()
+        self._add(after=proc)
 
-        async def replace() -> None:
-            # A scratch worker must be gone (its lock released) before the next one opens.
-            await asyncio.to_thread(proc.process.join, 10)
-            self._all.discard(proc)
+    def _add(self, after: _Process | None = None) -> None:
+        """Start a worker for the fast lane in the background (once ``after`` has exited)."""
+
+        async def add() -> None:
+            if after is not None:
+                # A scratch worker must be gone (its lock released) before the next one opens.
+                await asyncio.to_thread(after.process.join, 10)
+                self._all.discard(after)
             delay = 0.1
             while True:
                 fresh = await self._spawn()
                 try:
                     reply = await fresh.receive(60)
                 except (EOFError, OSError, TimeoutError) as e:
-                    log.error("a replacement query worker did not start (%r); retrying", e)
+                    log.error("a new query worker did not start (%r); retrying", e)
                     fresh.kill()
                     await asyncio.to_thread(fresh.process.join, 10)
                     self._all.discard(fresh)
@@ -562,12 +601,12 @@ class QueryPool:
                     delay = min(delay * 2, 5.0)
                     continue
                 if reply.problem:  # it runs, but cannot open the store yet: it retries per job
-                    log.error("replacement worker: %s", reply.problem.get("detail"))
+                    log.error("new query worker: %s", reply.problem.get("detail"))
                 assert self._idle is not None
                 self._idle.put_nowait(fresh)
                 return
 
-        task = asyncio.get_running_loop().create_task(replace())
+        task = asyncio.get_running_loop().create_task(add())
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
 
