@@ -92,6 +92,7 @@ class Government:
     level: str
     parent: str | None
     page: str | None
+    former: bool = False
     by_kind: Counter = field(default_factory=Counter)
     foreign: int = 0
     domestic: int = 0
@@ -105,7 +106,7 @@ class Government:
 
     @property
     def autonomous(self) -> bool:
-        return self.level in AUTONOMOUS_LEVELS
+        return self.level in AUTONOMOUS_LEVELS and not self.former
 
 
 @dataclass
@@ -127,6 +128,7 @@ def aggregate(rows: list[dict[str, str | None]]) -> Coverage:
                 r.get("level") or "",
                 r.get("parent"),
                 r.get("page"),
+                r.get("former") == "true",
             )
     seen: dict[tuple[str, str], set[str]] = {}  # (government, tie) → sources, to count ties once
     ties: dict[str, tuple[str, bool, bool]] = {}  # tie → (kind, foreign, ended)
@@ -213,7 +215,7 @@ def table_rows(coverage: Coverage) -> list[dict[str, str | int]]:
             "id": g.id.rsplit("/", 1)[-1],
             "name_ko": g.name_ko,
             "name_en": g.name_en,
-            "level": g.level,
+            "level": f"former {g.level}" if g.former else g.level,
             "ties": g.ties,
             "foreign": g.foreign,
             "domestic": g.domestic,

@@ -5,6 +5,7 @@ id. Names come in Korean and English; ``aliases`` hold other spellings people se
 References between records are by id and are checked in ``loaders.integrity``.
 """
 
+import re
 import unicodedata
 from typing import Annotated, Literal
 
@@ -16,6 +17,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pyoxigraph import NamedNode
 
 from alliance_kg.iri import QID, SLUG
 from loaders import dates
@@ -58,7 +60,19 @@ Slug = Annotated[str, AfterValidator(_slug)]
 Qid = Annotated[str, AfterValidator(_qid)]
 Text = Annotated[str, AfterValidator(_text)]
 PartialDate = Annotated[str, AfterValidator(dates.check)]
-Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
+
+
+def _url(value: str) -> str:
+    if not re.match(r"^https?://\S+$", value):
+        raise ValueError(f"{shown(value)} is not an http(s) address")
+    try:
+        NamedNode(value)
+    except ValueError as e:  # a character no IRI may hold, such as U+FFFD or a space
+        raise ValueError(f"{shown(value)} is not a valid IRI: {e}") from None
+    return value
+
+
+Url = Annotated[str, AfterValidator(_url)]
 
 
 class Record(BaseModel):
