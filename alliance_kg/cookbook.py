@@ -117,7 +117,7 @@ def cell(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
 
 def answer(store: ox.Store, sparql: str) -> tuple[list[str], list[list[str]]]:
     """A SELECT query's variables and rows as the cookbook prints them (union default graph)."""
-    solutions = store.query(sparql, use_default_graph_as_union=True)
+    solutions = store.query(sparql)
     header = [v.value for v in solutions.variables]
     return header, [[cell(row[name]) for name in header] for row in solutions]
 

@@ -187,7 +187,7 @@ def from_store(location: Path) -> Coverage:
     """The coverage of the store at a location (read-only)."""
     query = canned.load_all()["coverage"]
     store = stores.open_read_only(location)
-    solutions = store.query(query.sparql, use_default_graph_as_union=True)
+    solutions = store.query(query.sparql)
     names = [v.value for v in solutions.variables]
     return aggregate([{n: _plain(s[n]) for n in names} for s in solutions])
 

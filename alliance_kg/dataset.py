@@ -223,7 +223,7 @@ def write_dumps(store: ox.Store, directory: Path) -> tuple[str, list[DumpFile]]:
 
 
 def _count(store: ox.Store, sparql: str) -> int:
-    rows = list(store.query(sparql, use_default_graph_as_union=True))
+    rows = list(store.query(sparql))
     return int(rows[0][0].value) if rows else 0
 
 
@@ -235,7 +235,6 @@ def statistics(store: ox.Store) -> Statistics:
         row["t"].value
         for row in store.query(
             "SELECT DISTINCT ?t { { ?s ?t ?o } UNION { ?s a ?t } }",
-            use_default_graph_as_union=True,
         )
         if isinstance(row["t"], ox.NamedNode)
     }
@@ -252,11 +251,10 @@ def statistics(store: ox.Store) -> Statistics:
             "SELECT ?s (SAMPLE(?u) AS ?url) (MIN(STR(?t)) AS ?title) {"
             f" ?s a <{iri.ONTOLOGY}Source> ; <{NS['dct']}title> ?t ."
             f" OPTIONAL {{ ?s <{NS['schema']}url> ?u }} }} GROUP BY ?s",
-            use_default_graph_as_union=True,
         )
     )
     return Statistics(
-        quads=len(store),
+        quads=sum(1 for _ in stores.named_graph_quads(store)),
         triples=_count(store, f"SELECT (COUNT(*) AS ?n) {distinct}"),
         graphs=_count(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) { GRAPH ?g { ?s ?p ?o } }"),
         entities=_count(

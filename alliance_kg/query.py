@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from alliance_kg import canned, iri, sparql_text
+from alliance_kg import canned, iri
 from alliance_kg import store as stores
 
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
@@ -32,10 +32,9 @@ def read_query_argument(value: str) -> str:
 
 
 def run(store: ox.Store, sparql: str):
-    """Run a query the way the endpoint does: the default graph is the union of all graphs,
-    unless the query names its own dataset with FROM / FROM NAMED."""
-    union = not sparql_text.has_dataset_clause(sparql)
-    return store.query(sparql, use_default_graph_as_union=union)
+    """Run a query the way the endpoint does: on the default graph (the merge of the record
+    graphs), unless the query names its own dataset with FROM / FROM NAMED."""
+    return store.query(sparql)
 
 
 def bind_parameters(sparql: str, assignments: list[str]) -> str:
@@ -132,8 +131,9 @@ def run_cli_query(location: Path, query: str, fmt: str, params: list[str] = ()) 
 
 
 def export_bytes(store: ox.Store, fmt: str) -> bytes:
-    """The whole graph, sorted so that the same store always gives the same bytes."""
-    quads = sorted(store, key=str)
+    """The record graphs (Turtle: their merge), sorted so that the same store always gives the
+    same bytes. The store's default graph, the merge of the record graphs, is not repeated."""
+    quads = sorted(stores.named_graph_quads(store), key=str)
     if fmt == "turtle":
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=iri.PREFIXES)

@@ -1,4 +1,5 @@
-"""The one place that opens the store, and the atomic swap that replaces it.
+"""The one place that opens the store, and the atomic swap that replaces it; what the store's
+default graph holds (the merge of the record graphs, :func:`default_graph_merge`).
 
 A store location such as ``var/store`` is a symbolic link to a finished build in
 ``var/store.builds/<version>``. The loader writes a new build beside the old ones and then
@@ -33,6 +34,25 @@ def current_build(location: Path) -> Path:
     if not target.is_dir():
         raise StoreMissing(f"{location} points at {target}, which is missing")
     return target
+
+
+def default_graph_merge(store: ox.Store) -> list[ox.Quad]:
+    """Every triple of the record graphs once, in the default graph.
+
+    A store's default graph is the RDF merge of its named graphs (set semantics): a query
+    without GRAPH counts each triple once, as a Fuseki-style union default graph does, while
+    the named graphs keep which record (and so which sources) said it. pyoxigraph's own
+    union default graph would give a triple once per graph that holds it.
+    """
+    return [
+        ox.Quad(t.subject, t.predicate, t.object)
+        for t in {ox.Triple(q.subject, q.predicate, q.object) for q in store}
+    ]
+
+
+def named_graph_quads(store: ox.Store):
+    """The quads of the record graphs: the data as loaded, without the default-graph merge."""
+    return (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
 
 
 def open_read_only(location: Path) -> ox.Store:

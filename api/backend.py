@@ -148,7 +148,7 @@ class EmbeddedBackend:
         failure = None
         result: Any = None
         try:
-            result = store.query(sparql, use_default_graph_as_union=True)
+            result = store.query(sparql)
             names = [v.value for v in result.variables]
             rows = [{n: term_json(row[n]) for n in names if row[n] is not None} for row in result]
         except (OSError, SyntaxError, ValueError) as e:

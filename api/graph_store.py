@@ -139,7 +139,6 @@ async def _handle(request: Request, direct: str | None) -> Response:
             job = {
                 "kind": "graph_get",
                 "graph": None if target is _DEFAULT else target,
-                "union": not settings.scratch,
                 "format": offer_pair(offer),
             }
         job["head"] = head

@@ -260,7 +260,10 @@ async def sparql(request: Request) -> Response:
     if default_graphs or named_graphs:
         job["default_graph"] = default_graphs
         job["named_graphs"] = named_graphs or None
-    else:
+    elif settings.scratch:
+        # A built store's default graph is the merge of its record graphs; the scratch store
+        # keeps none, so its queries see the union of its graphs (pyoxigraph's, a triple once
+        # per graph that holds it).
         job["union"] = not has_dataset_clause(op.query or "")
     return await run_job(request, job)
 

@@ -216,7 +216,7 @@ class _Worker:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in job.get("default_graph") or []]
             if job.get("named_graphs") is not None:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
-        elif job.get("union"):
+        elif job.get("union"):  # the scratch store: no merged default graph is kept there
             kwargs["use_default_graph_as_union"] = True
         if job.get("substitutions"):
             kwargs["substitutions"] = {
@@ -270,7 +270,7 @@ class _Worker:
         return iri is None or store.contains_named_graph(self.ox.NamedNode(iri))
 
     def job_graph_get(self, job: dict[str, Any]) -> Reply:
-        """One graph (``graph`` None: the default graph; ``union``: all graphs merged)."""
+        """One graph (``graph`` None: the default graph, which is the merge of the others)."""
         ox = self.ox
         store = self.open()
         iri = job.get("graph")
@@ -279,16 +279,10 @@ class _Worker:
         media_type, name = job["format"]
         fmt = getattr(ox.RdfFormat, name)
         out = self.capped()
-        if iri is None and job.get("union"):
-            triples: Any = store.query(
-                "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-                use_default_graph_as_union=True,
-            )
-        else:
-            triples = (
-                ox.Triple(q.subject, q.predicate, q.object)
-                for q in store.quads_for_pattern(None, None, None, self._graph(iri))
-            )
+        triples: Any = (
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, self._graph(iri))
+        )
         if fmt.supports_datasets:
             triples = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         ox.serialize(triples, out, fmt, prefixes=job.get("prefixes") or None)

@@ -367,7 +367,7 @@ def timeout_overhead(store: Path, reps: int = 400) -> dict:
 
     def direct() -> float:
         started = time.perf_counter()
-        result = direct_store.query(TRIVIAL, use_default_graph_as_union=True)
+        result = direct_store.query(TRIVIAL)
         result.serialize(format=ox.QueryResultsFormat.JSON)
         return (time.perf_counter() - started) * 1000
 
@@ -379,7 +379,6 @@ def timeout_overhead(store: Path, reps: int = 400) -> dict:
         job = {
             "kind": "query",
             "query": TRIVIAL,
-            "union": True,
             "results_format": ("application/sparql-results+json", "JSON"),
         }
         times = []

@@ -93,6 +93,7 @@ def generate(
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(data, out)
+    (out / "foreign-governments").mkdir(exist_ok=True)
     c = counts(scale, per_government)
     if c.governments <= 0:
         return c
@@ -132,30 +133,30 @@ def generate(
             )
             parties.append(slug)
 
-    with (out / "foreign-governments.yaml").open("a", encoding="utf-8") as f:
-        f.write("\n# --- synthetic (bench/generate.py) ---\n")
+    # The synthetic foreign governments and agreements are tables of their own, as curated
+    # ones are (data/CURATING.md).
+    with (out / "foreign-governments" / "synthetic.csv").open("w", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["id", "name_ko", "name_en", "country", "aliases", "sources"])
         for i in range(c.foreign):
             ko, en = _name(rng)
             slug = f"syn-f{i}"
-            f.write(
-                f"\n- {{id: {slug}, name_ko: {ko}시 {i}, name_en: {en} City {i}, "
-                f"aliases: ['{en} {i}'], country: {COUNTRIES[i % len(COUNTRIES)]}, "
-                f"sources: [{SOURCE_ID}]}}\n"
+            country = COUNTRIES[i % len(COUNTRIES)]
+            writer.writerow(
+                [slug, f"{ko}시 {i}", f"{en} City {i}", country, f"{en} {i}", SOURCE_ID]
             )
             parties.append(slug)
 
     fields = ["economy", "tourism", "culture", "administration-self-government"]
-    with (out / "agreements.yaml").open("a", encoding="utf-8") as f:
-        f.write("\n# --- synthetic (bench/generate.py) ---\n")
+    with (out / "agreements" / "synthetic.csv").open("w", encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["id", "kind", "parties", "date", "fields", "sources"])
         for i in range(c.agreements):
             a, b = rng.sample(parties, 2)
             kind = KINDS[i % len(KINDS)]
             date = f"{rng.randint(1970, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-            extra = f", fields: [{fields[i % len(fields)]}]" if i % 4 == 0 else ""
-            f.write(
-                f"\n- {{id: syn-a{i}, kind: {kind}, parties: [{a}, {b}], date: '{date}'"
-                f"{extra}, sources: [{SOURCE_ID}]}}\n"
-            )
+            field = fields[i % len(fields)] if i % 4 == 0 else ""
+            writer.writerow([f"syn-a{i}", kind, f"{a};{b}", date, field, SOURCE_ID])
     return c
 
 

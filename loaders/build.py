@@ -120,6 +120,7 @@ def write_store(location: Path, dump: bytes, report: Callable = _progress) -> Pa
     def write() -> None:
         store = ox.Store(str(partial))
         store.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
+        store.bulk_extend(stores.default_graph_merge(store))
         store.flush()
         store.optimize()
         del store  # closes RocksDB before the directory is renamed

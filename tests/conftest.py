@@ -137,6 +137,7 @@ def synthetic_store(location: Path, records: int = 500, version: str = "syntheti
     build = stores.new_build_dir(location)
     store = ox.Store(str(build))
     store.extend(quads)
+    store.bulk_extend(stores.default_graph_merge(store))  # as the loader builds a store
     store.flush()
     del store
     return stores.publish(location, build, version)

@@ -39,5 +39,7 @@ def test_codes_last_to_1000x() -> None:
 def test_same_scale_same_files(tmp_path: Path) -> None:
     generate.generate(1.1, tmp_path / "a")
     generate.generate(1.1, tmp_path / "b")
-    for f in (tmp_path / "a").iterdir():
-        assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
+    files = [f for f in (tmp_path / "a").rglob("*") if f.is_file()]
+    assert any(f.parent.name == "agreements" for f in files)
+    for f in files:
+        assert f.read_bytes() == (tmp_path / "b" / f.relative_to(tmp_path / "a")).read_bytes()

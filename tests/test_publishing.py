@@ -194,8 +194,11 @@ def test_dumps_reload_into_an_empty_store_with_the_same_counts(store, index, ser
     ):
         fresh = ox.Store(str(tmp_path / name))
         fresh.bulk_load(data, format=fmt)
-        assert len(fresh) == len(store) == index["quads"], name
-        assert set(fresh) == set(store), name
+        records = set(
+            stores.named_graph_quads(store)
+        )  # the dumps leave out the merged default graph
+        assert len(fresh) == len(records) == index["quads"], name
+        assert set(fresh) == records, name
     fresh = ox.Store()
     fresh.bulk_load(served[f"alliance-kg-{version}.ttl"], format=ox.RdfFormat.TURTLE)
     assert len(fresh) == distinct_triples(store) == index["triples"]

@@ -201,3 +201,13 @@ def test_partner_lookup_is_fast(rest_client):
         times.append(time.perf_counter() - started)
     times.sort()
     assert times[len(times) // 2] < 0.05  # generous: CI machines vary; see the report for figures
+
+
+def test_every_answer_lists_a_fact_once(rest_client):
+    """Set semantics: a triple that two records state (Pohang's industries are stated by its
+    city-industry record and by the national designations) is listed once."""
+    body = rest_client.get("/municipalities/pohang").json()
+    industries = [i["id"] for i in body["industries"]]
+    assert industries and len(industries) == len(set(industries))
+    memberships = [(m["organization"]["id"], m.get("since")) for m in body["memberships"]]
+    assert len(memberships) == len(set(memberships))

@@ -2,9 +2,10 @@
 
 import pytest
 
+from alliance_kg.sparql_text import has_dataset_clause
 from api.negotiation import Offer, choose, choose_or_406, format_parameter, parse_accept
 from api.problems import Problem
-from api.sparql import GRAPH_OFFERS, RESULT_OFFERS, add_using, has_dataset_clause
+from api.sparql import GRAPH_OFFERS, RESULT_OFFERS, add_using
 
 
 def pick(offers, accept=None, format=None):
