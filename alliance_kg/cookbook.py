@@ -9,7 +9,8 @@ after a change to the data, rewrite the blocks and tables from the queries with:
     .venv/bin/python -m alliance_kg.cookbook --store var/store --write
 
 A cell shows a term's value: the text of a literal (without its language tag), an IRI as is, and
-nothing for an unbound variable.
+nothing for an unbound variable. A long answer shows its first ``SHOWN`` rows, followed (after an
+empty line) by a line saying how many rows the whole answer has.
 
 >>> doc = '''## Q
 ... Query: `queries/cookbook-x.rq`
@@ -38,7 +39,9 @@ import pyoxigraph as ox
 from alliance_kg import paths
 
 DOCUMENT = paths.ROOT / "docs" / "cookbook.md"
+SHOWN = 20
 _QUERY_FILE = re.compile(r"queries/(cookbook-[a-z0-9-]+)\.rq")
+_MORE = re.compile(r"^\*The first \d+ of ([0-9,]+) rows")
 _FENCE = re.compile(r"^```")
 
 
@@ -49,9 +52,15 @@ class Section:
     sparql: str  # the text of the sparql block ("" if there is none)
     header: list[str]
     rows: list[list[str]]
+    total: int | None = None  # rows of the whole answer, when the table shows only the first
     # line ranges in the document, for rewriting: [start, end) of the block body and the table
     block: tuple[int, int] | None = None
     table: tuple[int, int] | None = None
+
+    def shows(self, header: list[str], rows: list[list[str]]) -> bool:
+        """Whether the printed table is this answer (its first rows, and its size if cut)."""
+        total = len(rows) if len(rows) > SHOWN else None
+        return (self.header, self.rows, self.total) == (header, rows[:SHOWN], total)
 
 
 def split_row(line: str) -> list[str]:
@@ -102,6 +111,10 @@ def sections(markdown: str) -> list[Section]:
         if table:
             section.header = table[0]
             section.rows = [r for r in table[1:] if not _is_rule(r)]
+            more = _MORE.match(body[j + 1]) if j + 1 < len(body) and not body[j] else None
+            if more:
+                section.total = int(more[1].replace(",", ""))
+                j += 2
             section.table = (start + i, start + j)
         found.append(section)
     return found
@@ -123,10 +136,12 @@ def answer(store: ox.Store, sparql: str) -> tuple[list[str], list[list[str]]]:
 
 
 def render_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """A Markdown table; numbers are right-aligned.
+    """A Markdown table of the first ``SHOWN`` rows; numbers are right-aligned.
 
     >>> render_table(["a", "n"], [["x|y", "2"]])
     ['| a | n |', '| --- | ---: |', '| x\\\\|y | 2 |']
+    >>> render_table(["n"], [[str(i)] for i in range(25)])[-2:]
+    ['', '*The first 20 of 25 rows; run the query for all of them.*']
     """
     numeric = [
         bool(rows) and all(re.fullmatch(r"-?[0-9]+", r[i]) for r in rows)
@@ -138,7 +153,9 @@ def render_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
     out = ["| " + " | ".join(map(esc, header)) + " |"]
     out.append("| " + " | ".join("---:" if n else "---" for n in numeric) + " |")
-    out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows[:SHOWN]]
+    if len(rows) > SHOWN:
+        out += ["", f"*The first {SHOWN} of {len(rows):,} rows; run the query for all of them.*"]
     return out
 
 
@@ -182,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     stale = [
         s.name
         for s in sections(markdown)
-        if s.sparql != query_text(s.name) or (s.header, s.rows) != answer(store, query_text(s.name))
+        if s.sparql != query_text(s.name) or not s.shows(*answer(store, query_text(s.name)))
     ]
     for name in stale:
         print(f"{args.document}: the section of {name} is out of date", file=sys.stderr)
