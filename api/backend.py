@@ -183,9 +183,11 @@ class EmbeddedBackend:
 class RemoteBackend:
     """Any SPARQL 1.1 Protocol endpoint (Oxigraph, Virtuoso, QLever, GraphDB, Neptune ...).
 
-    Queries are POSTed as ``application/sparql-query`` asking for SPARQL JSON results, over one
-    kept-alive connection per thread. The data behind an endpoint can change without notice, so
-    the version changes every ``refresh`` seconds and the name index is rebuilt then.
+    Queries are POSTed as a form (``query=``), the one request form every engine accepts
+    (Virtuoso never answers an ``application/sparql-query`` body), asking for SPARQL JSON
+    results, over one kept-alive connection per thread. The data behind an endpoint can change
+    without notice, so the version changes every ``refresh`` seconds and the name index is
+    rebuilt then.
     """
 
     def __init__(self, url: str, timeout: float = 30.0, refresh: float = 300.0) -> None:
@@ -218,15 +220,16 @@ class RemoteBackend:
         if self._parts.query:
             path += "?" + self._parts.query
         headers = {
-            "Content-Type": "application/sparql-query; charset=utf-8",
+            "Content-Type": "application/x-www-form-urlencoded",
             "Accept": "application/sparql-results+json",
         }
+        body = urllib.parse.urlencode({"query": sparql}).encode("ascii")
         for attempt in range(2):  # a kept-alive connection the server has closed: reconnect
             conn = self._connection()
             try:
-                conn.request("POST", path, body=sparql.encode("utf-8"), headers=headers)
+                conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
-                body = response.read()
+                answer = response.read()
             except (OSError, http.client.HTTPException) as e:
                 conn.close()
                 self._local.conn = None
@@ -234,10 +237,10 @@ class RemoteBackend:
                     raise BackendError(f"{self.url} did not answer: {e}") from None
                 continue
             if response.status != 200:
-                text = body[:300].decode("utf-8", "replace")
+                text = answer[:300].decode("utf-8", "replace")
                 raise BackendError(f"{self.url} answered {response.status}: {text}")
             try:
-                return json.loads(body)
+                return json.loads(answer)
             except ValueError:
                 raise BackendError(f"{self.url} sent results that are not JSON") from None
         raise BackendError(f"{self.url} did not answer")

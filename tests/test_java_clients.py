@@ -3,7 +3,10 @@ upgrade offer: ``Connection: Upgrade, HTTP2-Settings`` and ``Upgrade: h2c``. The
 ignore the offer and read the body, on every route that takes a POST."""
 
 import json
+import shutil
 import socket
+import subprocess
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -92,3 +95,51 @@ def test_graph_store_post_from_java(scratch_server):
         "application/sparql-results+json",
     )
     assert json.loads(answer)["boolean"] is True
+
+
+# --- Java's own HTTP client, as Jena uses it -------------------------------------------------
+
+JAVA_CLIENT = Path(__file__).parent / "java" / "Post.java"
+
+
+def java_client(url: str, content_type: str, body: str, accept: str) -> tuple[int, str]:
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("this test runs Java's HTTP client: install a JDK (11 or later)")
+    done = subprocess.run(
+        [java, str(JAVA_CLIENT), url, content_type, body, accept],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    status, _, answer = done.stdout.partition("\n")
+    return int(status), answer
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/sparql-query", "ASK { ?s ?p ?o }"),
+        ("application/x-www-form-urlencoded", "query=" + quote("ASK { ?s ?p ?o }")),
+    ],
+    ids=["direct", "form"],
+)
+def test_java_http_client_posts_a_query(store_server, content_type, body):
+    status, answer = java_client(
+        store_server.sparql, content_type, body, "application/sparql-results+json"
+    )
+    assert status == 200, answer
+    assert json.loads(answer)["boolean"] is True
+
+
+def test_java_http_client_posts_a_reconciliation_batch(store_server):
+    queries = json.dumps({"q0": {"query": "Pohang"}})
+    status, answer = java_client(
+        store_server.url + "/reconcile",
+        "application/x-www-form-urlencoded",
+        "queries=" + quote(queries),
+        "application/json",
+    )
+    assert status == 200, answer
+    assert json.loads(answer)["q0"]["result"][0]["id"] == "pohang"
