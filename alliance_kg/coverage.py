@@ -120,7 +120,13 @@ def aggregate(rows: list[dict[str, str | None]]) -> Coverage:
     """Per-government and national figures from the rows of ``coverage.rq`` (plain values)."""
     governments: dict[str, Government] = {}
     for r in rows:
-        if r.get("row") == "government" and r["municipality"] not in governments:
+        if r.get("row") != "government":
+            continue
+        known = governments.get(r["municipality"])
+        if known is not None:  # one row per partner-city page: keep the first by address
+            if r.get("page") and (known.page is None or r["page"] < known.page):
+                known.page = r["page"]
+        else:
             governments[r["municipality"]] = Government(
                 r["municipality"],
                 r.get("nameKo") or "",

@@ -328,6 +328,8 @@ async def network(state: Rest, kinds: list[str], start: int | None, end: int | N
                 "label": v(r, "tieEn"),
             }
         )
+    # Sorted here, not by the query: engines order dates of mixed precision differently.
+    edges.sort(key=lambda e: (e["since"] or "", e["a"], e["b"], e["tie"]))
     places: dict[str, drawing.Place] = {}
     info: dict[str, dict[str, Any]] = {}
     for e in edges:

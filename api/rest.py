@@ -598,6 +598,7 @@ async def get_alliance(
         )
         if v(r, "detail") and v(r, "detail") not in m.outcomes:
             m.outcomes.append(v(r, "detail") or "")
+            m.outcomes.sort()  # in Python: engines order long strings differently
     declarations: dict[str, models.Declaration] = {}
     for r in by.get("declaration", []):
         d = declarations.setdefault(
