@@ -51,11 +51,16 @@ def build_quads(data_dir: Path, report: Callable = _progress) -> tuple[list[ox.Q
         "convert to RDF", lambda: rdf.to_quads(records) + list(rdf.ontology_quads(ontology)), report
     )
     dump = rdf.nquads(quads)
-    _phase("SHACL shapes", lambda: _shacl(dump), report)
+    files = {
+        (RECORD_TYPES[stem][1], r.id): file
+        for stem in records.by_file
+        for file, r in records.with_files(stem)
+    }
+    _phase("SHACL shapes", lambda: _shacl(dump, files), report)
     return quads, dump
 
 
-def _shacl(dump: bytes) -> None:
+def _shacl(dump: bytes, files: dict[tuple[str, str], str]) -> None:
     import pyshacl
     import rdflib
 
@@ -85,20 +90,18 @@ def _shacl(dump: bytes) -> None:
         focus = str(report.value(result, sh.focusNode))
         path = report.value(result, sh.resultPath)
         message = report.value(result, sh.resultMessage) or "does not conform"
-        errors.append(RecordError(*_record_of(focus), field=_short(path), message=str(message)))
+        errors.append(
+            RecordError(*_record_of(focus, files), field=_short(path), message=str(message))
+        )
     if errors:
         raise BuildFailed(sorted(set(errors)))
 
 
-def _record_of(focus: str) -> tuple[str, str]:
+def _record_of(focus: str, files: dict[tuple[str, str], str]) -> tuple[str, str]:
     """Which file and record a node of the graph came from, for error messages."""
     parsed = iri.parse_entity(focus.partition("#")[0])
-    if parsed:
-        kind, slug = parsed
-        files = [stem for stem, (_, k) in RECORD_TYPES.items() if k == kind]
-        if files:
-            ext = "csv" if files[0] == "municipalities" else "yaml"
-            return f"{files[0]}.{ext}", slug
+    if parsed and parsed in files:
+        return files[parsed], parsed[1]
     return "(graph)", focus
 
 

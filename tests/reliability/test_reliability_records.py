@@ -196,10 +196,11 @@ def test_pristine_round_trip_loads(store):
     """The strategies below rewrite files with yaml.safe_dump and csv: unchanged records
     rewritten that way are still valid, so every error below comes from the defect."""
     files = dict(write_records(stem, records_of(stem)) for stem in ("agreements", "municipalities"))
+    pristine = build.check_records(DATA, report=lambda _: None)
     with data_with(files) as directory:
         records = build.check_records(directory, report=lambda _: None)
-    assert len(records["agreements"]) == len(PRISTINE["agreements.yaml"])
-    assert len(records["municipalities"]) == len(CSV_ROWS)
+    for stem in ("agreements", "municipalities"):  # the tables of data/agreements/ included
+        assert len(records[stem]) == len(pristine[stem])
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,7 +395,12 @@ def unknown_parties(draw) -> tuple[str, bytes]:
     return write_records("agreements", records)
 
 
-CYCLIC = [(stem, field) for stem, field in integrity.ACYCLIC]
+# The chains the strategies can rewrite: those of the YAML files and of municipalities.csv.
+CYCLIC = [
+    (stem, field)
+    for stem, field in integrity.ACYCLIC
+    if stem == "municipalities" or f"{stem}.yaml" in PRISTINE
+]
 
 
 @st.composite
