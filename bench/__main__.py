@@ -27,8 +27,11 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from alliance_kg import paths
@@ -237,6 +240,61 @@ def sequential(url: str, path: str, accept: str, reps: int, budget: float) -> di
     }
 
 
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+POINT_LOOKUP = (
+    "SELECT ?label WHERE { <https://w3id.org/alliance-kg/id/municipality/pohang> "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+)
+
+
+def fair_queueing(url: str, runaways: int = 4, lookups: int = 200) -> dict:
+    """Point lookups on /sparql while ``runaways`` clients each keep a runaway query in flight
+    (sending the next as soon as one is answered): their latency and how many got a 503."""
+    stop = threading.Event()
+    runaway_statuses: dict[int, int] = {}
+
+    def runaway() -> None:
+        body = urllib.parse.urlencode({"query": RUNAWAY}).encode()
+        while not stop.is_set():
+            request = urllib.request.Request(url + "/sparql", data=body)
+            try:
+                status = urllib.request.urlopen(request, timeout=120).status
+            except urllib.error.HTTPError as e:
+                status = e.code
+            runaway_statuses[status] = runaway_statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=runaway, daemon=True) for _ in range(runaways)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)  # every runaway is past the fast lane's budget by now
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.netloc, timeout=120)
+    path = "/sparql?" + urllib.parse.urlencode({"query": POINT_LOOKUP})
+    times, statuses = [], {}
+    for _ in range(lookups):
+        started = time.perf_counter()
+        conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+        response = conn.getresponse()
+        response.read()
+        times.append((time.perf_counter() - started) * 1000)
+        statuses[response.status] = statuses.get(response.status, 0) + 1
+        time.sleep(0.02)
+    conn.close()
+    stop.set()
+    for t in threads:
+        t.join(150)
+    times.sort()
+    return {
+        "runaways": runaways,
+        "lookups": lookups,
+        "p50_ms": statistics.median(times),
+        "p99_ms": times[int(len(times) * 0.99) - 1],
+        "max_ms": times[-1],
+        "lookup_statuses": statuses,
+        "runaway_statuses": runaway_statuses,
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # Phases
 
@@ -421,6 +479,9 @@ def serve_and_measure(scale: int, data: Path, scale_dir: Path, plan: dict, args)
         out["sparql"] = {
             "alliance-kg": measure_sparql(url, "/sparql", args.query_reps, args.seconds, 30)
         }
+        log("  fair queueing: four runaway queries in flight")
+        out["fair_queueing"] = fair_queueing(url)
+        log(f"  fair queueing: {out['fair_queueing']}")
         out["peak_rss_mb"] = {"alliance-kg": ours.peak_rss_mb()}
     finally:
         ours.stop()
@@ -556,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
             "generate_s": time.perf_counter() - t,
             "synthetic": c.__dict__,
             "governments": generate.REAL_GOVERNMENTS + c.governments + 9,  # 9 real foreign
-            "data_mb": sum(f.stat().st_size for f in data.iterdir()) / 1e6,
+            "data_mb": sum(f.stat().st_size for f in data.rglob("*") if f.is_file()) / 1e6,
         }
         if plan["runs"]:
             log(f"{scale}x: loading")
