@@ -106,14 +106,25 @@ def test_search_pohang_partners_language_and_query(browser, store_server, tmp_pa
     # The query page: run an example query, see result rows.
     page.get_by_role("link", name="Query").click()
     page.wait_for_url("**/sparql")
-    page.get_by_role("tab", name="Local governments per level").click()
+    page.get_by_label("Example query").select_option(label="Local governments per level")
     page.locator(".yasqe_queryButton:visible").first.click()
     rows = page.locator(".yasr table tbody tr:visible")
     rows.first.wait_for(state="visible")
     assert rows.count() >= 5
     assert "county" in page.locator(".yasr table tbody:visible").first.inner_text()
-    page.locator(".yasr:visible").first.scroll_into_view_if_needed()
+    # the results start above the fold of a laptop screen
+    assert rows.first.bounding_box()["y"] < page.viewport_size["height"]
     page.screenshot(path=str(SHOTS / "5-query-results.png"))
+    # a bad query: its problem is shown readably, above the editor
+    page.locator(".CodeMirror").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("SELECT * WHERE { ?s ?p }")
+    page.locator(".yasqe_queryButton:visible").first.click()
+    problem = page.locator("#problem")
+    problem.wait_for(state="visible")
+    assert "Malformed query" in problem.locator("h2").inner_text()
+    assert problem.bounding_box()["y"] < page.viewport_size["height"]
+    page.screenshot(path=str(SHOTS / "5b-query-error.png"))
 
     # A phone: the municipality page fits the screen and still draws.
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
