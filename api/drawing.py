@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -226,11 +227,19 @@ def korea_map(
         pair = (min(e.a, e.b), max(e.a, e.b))
         n = seen[pair] = seen.get(pair, -1) + 1
         lines.append(_curve(a, b, n, e, labelled=False))
+    if len(lines) > 150:  # many lines: thinner and lighter, so that the map stays readable
+        out[0] = out[0].replace('class="map"', 'class="map dense"', 1)
     out.append('<g class="edges">' + "".join(lines) + "</g>")
     dots = []
-    labels = []
     shown = {e.a for e in edges} | {e.b for e in edges} | ({centre} if centre else set())
-    for pid in sorted(shown, key=lambda x: x == centre):
+    degree: dict[str, int] = {}
+    for e in edges:
+        for pid in (e.a, e.b):
+            degree[pid] = degree.get(pid, 0) + 1
+    placed: list[tuple[float, float, float, float]] = []
+    labels = []
+    # The centre first, then the places with most ties: they keep their labels when space runs out.
+    for pid in sorted(shown, key=lambda x: (x != centre, -degree.get(x, 0), x)):
         c = xy(pid)
         if c is None:
             continue
@@ -242,14 +251,20 @@ def korea_map(
             f'r="{r}"><title>{esc(pl.name_ko or "")} · {esc(pl.name_en or "")}</title>'
             "</circle></a>"
         )
-        if label_all or pid == centre or len(shown) <= 40:
-            right = c[0] > w - 90
-            lx = c[0] - r - 2 if right else c[0] + r + 2
-            labels.append(
-                f'<text class="{"label centre" if pid == centre else "label"}" '
-                f'x="{lx:.1f}" y="{c[1] + 4:.1f}" text-anchor="{"end" if right else "start"}">'
-                f"{bi(pl.name_ko, pl.name_en)}</text>"
-            )
+        placed.append((c[0] - r, c[1] - r, c[0] + r, c[1] + r))  # labels keep off the dots
+    for pid in sorted(shown, key=lambda x: (x != centre, -degree.get(x, 0), x)):
+        c = xy(pid)
+        if c is None or not (label_all or pid == centre or len(shown) <= 40):
+            continue
+        pl = places[pid]
+        spot = label_spot(c, 6 if pid == centre else 3.5, pl, pid == centre, placed, w, h)
+        if spot is None:
+            continue  # no room without covering another label: the dot's title names it
+        x, y, anchor = spot
+        labels.append(
+            f'<text class="{"label centre" if pid == centre else "label"}" '
+            f'x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{bi(pl.name_ko, pl.name_en)}</text>'
+        )
     out.append('<g class="dots">' + "".join(dots) + "</g>")
     out.append('<g class="labels">' + "".join(labels) + "</g>")
     out.append(
@@ -257,6 +272,57 @@ def korea_map(
         "Natural Earth (public domain)</text></svg>"
     )
     return "".join(out)
+
+
+def text_width(text: str, size: float) -> float:
+    """About how wide a label is drawn: Hangul and other wide characters take a full em.
+
+    >>> text_width("포항시", 12), round(text_width("Pohang", 12), 1)
+    (36, 39.6)
+    """
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.55 * size for ch in text)
+
+
+def label_spot(
+    c: tuple[float, float],
+    r: float,
+    place: Place,
+    centre: bool,
+    placed: list[tuple[float, float, float, float]],
+    w: float,
+    h: float,
+) -> tuple[float, float, str] | None:
+    """Where a place's label goes: right of its dot, left, above or below, whichever first
+    stays inside the picture and clear of every box already placed (which it then joins);
+    None when none is free. The box fits the longer of the Korean and English names, so the
+    language switch never makes labels collide.
+
+    >>> boxes = []
+    >>> label_spot((100, 100), 3.5, Place("a", "가나", "Gana", "", 0, 0), False, boxes, 400, 400)
+    (105.5, 104, 'start')
+    >>> label_spot((102, 101), 3.5, Place("b", "다라", "Dara", "", 0, 0), False, boxes, 400, 400)
+    (96.5, 105, 'end')
+    """
+    size = 15 if centre else 12
+    width = max(text_width(place.name_ko or "", size), text_width(place.name_en or "", size))
+    x, y = c
+    for lx, ly, anchor in (
+        (x + r + 2, y + 4, "start"),
+        (x - r - 2, y + 4, "end"),
+        (x, y - r - 3, "middle"),
+        (x, y + r + size, "middle"),
+    ):
+        left = {"start": lx, "end": lx - width, "middle": lx - width / 2}[anchor]
+        box = (left, ly - size + 2, left + width, ly + 3)
+        inside = box[0] >= 0 and box[1] >= 0 and box[2] <= w and box[3] <= h
+        if inside and not any(_overlap(box, other) for other in placed):
+            placed.append(box)
+            return lx, ly, anchor
+    return None
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _curve(a: tuple[float, float], b: tuple[float, float], n: int, e: Edge, labelled: bool) -> str:

@@ -374,12 +374,14 @@ async def network_page(
 ) -> Response:
     """Every tie between South Korean local governments on a map and in a table, filterable by
     kind and by the year the tie began; links to the GraphML and CSV exports."""
-    kinds = check_kinds(kind)
+    # Without a choice, the page shows the agreements: alliances tie every two of their
+    # members, and with all of them the map is a hairball. The exports keep every kind.
+    kinds = check_kinds(kind) or [k for k in KINDS if k not in ("alliance-member", "union-member")]
     net = await network(rest(request), kinds, start, end)
     qs = filter_query(kinds, start, end)
     checks = "".join(
         f'<label class="check"><input type="checkbox" name="kind" value="{k}"'
-        f"{' checked' if not kinds or k in kinds else ''}>"
+        f"{' checked' if k in kinds else ''}>"
         f'<span class="swatch" style="background:{c}"></span>{t(ko, en)}</label>'
         for k, (c, ko, en) in KINDS.items()
     )
@@ -448,11 +450,15 @@ async def network_page(
             else ""
         )
         + f"<h2>{t('관계 목록', 'All ties')}</h2>"
+        # Hundreds of rows: folded, so that the map and the filters stay in view.
+        f'<details id="tie-list"><summary>{len(net.edges):,} '
+        + t("개 관계 보기", "ties: show the table")
+        + "</summary>"
         '<div class="table-wrap"><table id="ties" class="stack"><thead><tr>'
         f"<th>{t('지방자치단체', 'Local government')}</th>"
         f"<th>{t('지방자치단체', 'Local government')}</th><th>{t('종류', 'Kind')}</th>"
         f"<th>{t('날짜', 'Date')}</th><th>{t('협약·동맹', 'Agreement or alliance')}</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table></div>"
+        f"</tr></thead><tbody>{rows}</tbody></table></div></details>"
     )
     return layout(request, ("전국 연결망", "National network"), body, current="/network")
 

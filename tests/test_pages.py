@@ -85,7 +85,16 @@ def test_other_entities_use_the_template(rest_client):
 def test_network_page_and_filters(rest_client):
     page = html(rest_client, "/network")
     assert 'id="network-map"' in page and 'id="ties"' in page
-    assert 'href="/exports/network.graphml"' in page and 'href="/exports/network.csv"' in page
+    # By default the agreements, and the exports of what is shown; alliances are a choice away.
+    agreements = (
+        "kind=sister-city&amp;kind=friendship-city&amp;kind=letter-of-intent&amp;kind=cooperation"
+    )
+    assert f'href="/exports/network.graphml?{agreements}"' in page
+    assert 'value="alliance-member">' in page and 'value="alliance-member" checked' not in page
+    with_alliances = html(
+        rest_client, "/network?" + agreements.replace("&amp;", "&") + "&kind=alliance-member"
+    )
+    assert page.count("<tr>") < with_alliances.count("<tr>")
     everything = page.count("<tr>")
     sister = html(rest_client, "/network?kind=sister-city")
     assert 0 < sister.count("<tr>") < everything
