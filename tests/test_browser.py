@@ -126,6 +126,10 @@ def test_search_pohang_partners_language_and_query(browser, store_server, tmp_pa
     assert problem.bounding_box()["y"] < page.viewport_size["height"]
     page.screenshot(path=str(SHOTS / "5b-query-error.png"))
 
+    # The cookbook fits a laptop screen: long queries and tables scroll in their own box.
+    page.goto(store_server.url + "/cookbook")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1282
+
     # A phone: the municipality page fits the screen and still draws.
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     mobile = phone.new_page()

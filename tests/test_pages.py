@@ -192,3 +192,41 @@ def test_outline_comes_from_world_atlas():
     assert drawing.WORLD_ATLAS.exists(), "npm ci installs world-atlas"
     assert south.count("M") >= 10  # the mainland and its islands (Jeju, Ulleungdo ...)
     assert others  # North Korea, Japan, China for context
+
+
+def test_map_labels_never_overlap():
+    """Places crowded together (as the districts of a city are): every label drawn keeps clear
+    of every other."""
+    import random
+    import re
+
+    from api import drawing
+
+    rng = random.Random(3)
+    places = {
+        f"p{i}": drawing.Place(
+            f"p{i}",
+            f"가나다{i}",
+            f"Place {i}",
+            "",
+            rng.uniform(36.8, 37.8),
+            rng.uniform(126.6, 127.8),
+        )
+        for i in range(30)
+    }
+    edges = [drawing.Edge("p0", f"p{i}", "sister-city", None) for i in range(1, 30)]
+    svg = drawing.korea_map(places, edges, centre="p0")
+    boxes = []
+    for x, y, anchor, ko, en in re.findall(
+        r'<text class="label[^"]*" x="([\d.]+)" y="([\d.]+)" text-anchor="(\w+)">'
+        r'<tspan class="ko">([^<]*)</tspan><tspan class="en">([^<]*)</tspan>',
+        svg,
+    ):
+        size = 15 if ko == "가나다0" else 12
+        width = max(drawing.text_width(ko, size), drawing.text_width(en, size))
+        left = {"start": float(x), "end": float(x) - width, "middle": float(x) - width / 2}[anchor]
+        boxes.append((left, float(y) - size + 2, left + width, float(y) + 3))
+    assert len(boxes) >= 5, "too few labels drawn to test anything"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
