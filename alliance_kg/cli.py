@@ -146,11 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     store = paths.store_path(getattr(args, "store", None))
     if args.command == "validate":
-        from loaders.build import validate
+        from alliance_kg.loaders.build import validate
 
         return validate(args.data)
     if args.command == "load":
-        from loaders.build import load
+        from alliance_kg.loaders.build import load
 
         return load(args.data, store)
     if args.command == "query":
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return cli(store, args.format, args.output)
     if args.command == "serve":
-        from api.server import serve
+        from alliance_kg.api.server import serve
 
         return serve(args, store)
     return 2

@@ -29,8 +29,8 @@ import pyoxigraph as ox
 
 from alliance_kg import __version__, iri
 from alliance_kg import store as stores
+from alliance_kg.loaders.rdf import NS
 from alliance_kg.query import export_bytes
-from loaders.rdf import NS
 
 REFERENCE_DATE = "2025-01-01"  # the day the records describe South Korea's local governments
 CODE_VERSION = __version__

@@ -4,7 +4,8 @@
     app.include_router(my_router)
 
 ``create_app`` wires what every route shares: the query worker pool (``app.state.pool``, see
-:mod:`api.workers`; started and stopped with the app), the settings (``app.state.settings``),
+:mod:`alliance_kg.api.sparql.workers`; started and stopped with the app), the settings
+(``app.state.settings``),
 CORS, one access-log line per request, and problem+json (RFC 9457) for every error.
 """
 
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from alliance_kg.api.http.problems import Problem, problem_response
+from alliance_kg.api.sparql.workers import QueryPool
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
@@ -29,8 +32,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from alliance_kg import __version__, paths
-from api.problems import Problem, problem_response
-from api.workers import QueryPool
 
 access_log = logging.getLogger("alliance_kg.access")
 error_log = logging.getLogger("alliance_kg.errors")
@@ -95,21 +96,23 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
 
-    from api import graph_store, sparql
+    from alliance_kg.api.sparql import graph_store
+    from alliance_kg.api.sparql import protocol as sparql
 
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
-    from api import reconcile
+    from alliance_kg.api import reconcile
 
     app.include_router(reconcile.router)
-    from api import publishing
+    from alliance_kg.api.web import publishing
 
     app.include_router(publishing.router)
-    from api import entities, rest
+    from alliance_kg.api.routes import entities, rest
 
     app.include_router(rest.router)
     app.include_router(entities.router)
-    from api import coverage, pages
+    from alliance_kg.api.routes import coverage
+    from alliance_kg.api.web import pages
 
     app.include_router(pages.router)
     app.include_router(coverage.router)

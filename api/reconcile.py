@@ -12,7 +12,8 @@ Entities are the local governments of the graph, Korean and foreign; their ids a
 (``pohang``), so the view URL is ``https://w3id.org/alliance-kg/id/municipality/{{id}}``. Full
 IRIs and QIDs are accepted wherever an id is.
 
-Scoring reuses the REST API's name index (:mod:`api.names`): an exact name, alias, slug, code or
+Scoring reuses the REST API's name index (:mod:`alliance_kg.api.lookup.names`): an exact name,
+alias, slug, code or
 QID scores 100, a name with its administrative suffix stripped (포항 → 포항시, Pohang-si → Pohang)
 95, prefixes 60–80 and substrings 40. A property condition the candidate contradicts takes 50
 off, one the graph cannot check takes 10 off. A candidate is a ``match`` only when it scores
@@ -29,13 +30,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.lookup import names
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from alliance_kg import __version__, iri
-from api import names
-from api.problems import Problem
 
 router = APIRouter(prefix="/reconcile", tags=["reconciliation"])
 
@@ -184,7 +185,7 @@ class Catalog:
 
 async def catalog(request: Request) -> Catalog:
     """The catalog over the REST API's current municipality index (rebuilt with the store)."""
-    from api.rest import rest
+    from alliance_kg.api.routes.rest import rest
 
     index = await rest(request).municipalities()
     current: Catalog | None = getattr(request.app.state, "reconcile_catalog", None)
@@ -196,7 +197,7 @@ async def catalog(request: Request) -> Catalog:
 
 async def _rows(request: Request, name: str, **values: str) -> list[dict[str, Any]]:
     """The rows of a canned query, run where the REST API runs its own."""
-    from api.rest import rest
+    from alliance_kg.api.routes.rest import rest
 
     return await rest(request).rows(name, **values)
 

@@ -20,7 +20,7 @@ def ensure_store(store: Path) -> int:
         return 0
     except StoreMissing as e:
         print(f"alliance-kg serve: {e}; building it from {paths.DATA} first", file=sys.stderr)
-    from loaders.build import load
+    from alliance_kg.loaders.build import load
 
     try:
         status = load(paths.DATA, store)
@@ -51,9 +51,8 @@ def _configure_logging() -> None:
 
 def serve(args: argparse.Namespace, store: Path) -> int:
     import uvicorn
-
-    from api.app import Settings, create_app
-    from api.workers import default_memory_limit
+    from alliance_kg.api.app import Settings, create_app
+    from alliance_kg.api.sparql.workers import default_memory_limit
 
     scratch_dir = None
     if args.scratch:

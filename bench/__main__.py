@@ -417,9 +417,9 @@ def timeout_overhead(store: Path, reps: int = 400) -> dict:
     """What the killable worker pool (the timeout machinery) adds to a trivial query, in process:
     ``ASK {}`` through ``QueryPool.run`` against the same query on the store in this process."""
     import pyoxigraph as ox
+    from alliance_kg.api.sparql.workers import QueryPool
 
     from alliance_kg.store import open_read_only
-    from api.workers import QueryPool
 
     direct_store = open_read_only(store)
 

@@ -1,6 +1,7 @@
 """One timed load, run in a process of its own (``python -m bench.load DATA STORE``).
 
-The phases are the loader's own functions (``loaders.build``), called in the same order as
+The phases are the loader's own functions (``alliance_kg.loaders.build``), called in the same order
+as
 ``alliance-kg load``; beside them the same N-Quads go through a bare ``Store.bulk_load`` into a
 fresh directory, the engine's limit. Prints one JSON object: seconds per phase, quad count, peak
 RSS of this process.
@@ -17,10 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
+from alliance_kg.loaders import build, rdf
+from alliance_kg.loaders.read import _Loader
 
 from alliance_kg import paths
-from loaders import build, rdf
-from loaders.read import _Loader
 
 
 def _parse_only(data: Path, loader: type) -> float:

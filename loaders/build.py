@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
+from alliance_kg.loaders import integrity, rdf
+from alliance_kg.loaders.read import RecordError, read
+from alliance_kg.loaders.records import RECORD_TYPES
 
 from alliance_kg import iri, paths
 from alliance_kg import store as stores
-from loaders import integrity, rdf
-from loaders.read import RecordError, read
-from loaders.records import RECORD_TYPES
 
 
 class BuildFailed(Exception):

@@ -3,9 +3,9 @@
 from collections import Counter
 from collections.abc import Iterator
 
-from loaders import dates
-from loaders.read import RecordError, Records
-from loaders.records import RECORD_TYPES, UPPER_LEVELS
+from alliance_kg.loaders import dates
+from alliance_kg.loaders.read import RecordError, Records
+from alliance_kg.loaders.records import RECORD_TYPES, UPPER_LEVELS
 
 # (file, field path, files the referenced id may come from). A path step ending in [] walks a list.
 REFERENCES: list[tuple[str, str, tuple[str, ...]]] = [

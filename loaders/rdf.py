@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 
 import pyoxigraph as ox
+from alliance_kg.loaders import dates
+from alliance_kg.loaders.read import Records
 
 from alliance_kg import iri
-from loaders import dates
-from loaders.read import Records
 
 NS = iri.PREFIXES
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from alliance_kg.loaders.records import RECORD_TYPES
 from pydantic import BaseModel, ValidationError
-
-from loaders.records import RECORD_TYPES
 
 
 @dataclass(frozen=True, order=True)

@@ -2,13 +2,14 @@
 
 Every record has an ``id`` (a slug, unique within its type) and cites one or more ``sources`` by
 id. Names come in Korean and English; ``aliases`` hold other spellings people search by.
-References between records are by id and are checked in ``loaders.integrity``.
+References between records are by id and are checked in ``alliance_kg.loaders.integrity``.
 """
 
 import re
 import unicodedata
 from typing import Annotated, Literal
 
+from alliance_kg.loaders import dates
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -20,7 +21,6 @@ from pydantic import (
 from pyoxigraph import NamedNode
 
 from alliance_kg.iri import QID, SLUG
-from loaders import dates
 
 
 def shown(value: str, limit: int = 60) -> str:

@@ -146,7 +146,7 @@ def synthetic_store(location: Path, records: int = 500, version: str = "syntheti
 @pytest.fixture(scope="session")
 def store_location(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built from data/ by the loader, shared by every test that only reads it."""
-    from loaders.build import load
+    from alliance_kg.loaders.build import load
 
     location = tmp_path_factory.mktemp("store") / "store"
     assert load(paths.DATA, location) == 0, "data/ does not load: see `alliance-kg validate`"
@@ -185,9 +185,8 @@ class _NoPool:
 
 
 def rest_test_client(**settings: object):
+    from alliance_kg.api.app import Settings, create_app
     from fastapi.testclient import TestClient
-
-    from api.app import Settings, create_app
 
     return TestClient(create_app(Settings(**settings), pool=_NoPool()))  # type: ignore[arg-type]
 

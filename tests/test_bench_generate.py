@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
+from alliance_kg.loaders.build import check_records
+
 from bench import generate
-from loaders.build import check_records
 
 
 def _count(data: Path) -> dict[str, int]:

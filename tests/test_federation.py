@@ -8,9 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
+from alliance_kg.api.sparql.federation import Refused, check, is_public
 from conftest import start_server
-
-from api.federation import Refused, check, is_public
 
 QUERY = {"Content-Type": "application/sparql-query"}
 

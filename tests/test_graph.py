@@ -3,11 +3,11 @@
 import re
 
 import pytest
+from alliance_kg.loaders.read import read
 
 from alliance_kg import canned, paths
 from alliance_kg import store as stores
 from alliance_kg.query import run
-from loaders.read import read
 
 ID = "https://w3id.org/alliance-kg/id/"
 SIGNED_BY_SOURCE = "https://w3id.org/alliance-kg/id/source/"

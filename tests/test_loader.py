@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from alliance_kg.loaders import build
 
 from alliance_kg import paths
 from alliance_kg import store as stores
 from alliance_kg.query import export_bytes, run
-from loaders import build
 
 POHANG = "https://w3id.org/alliance-kg/id/municipality/pohang"
 COUNT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"

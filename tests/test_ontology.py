@@ -18,13 +18,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import pytest
+from alliance_kg.loaders import records as rec
+from alliance_kg.loaders.read import Records
 from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL
 
 from alliance_kg import iri, paths
-from loaders import records as rec
-from loaders.read import Records
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_FILE = ROOT / "ontology" / "alliance.ttl"
@@ -281,7 +281,7 @@ def test_every_ontology_class_has_a_shape():
 def _emitted_classes() -> set[URIRef]:
     """Every class loaders/rdf.py types nodes with: capitalised CURIEs in its string literals."""
     curies = set(re.findall(r"\"([a-z][a-z-]*):([A-Z]\w*)\"", RDF_PY))
-    from loaders.rdf import NS
+    from alliance_kg.loaders.rdf import NS
 
     found = {URIRef(NS[prefix] + local) for prefix, local in curies}
     return {c for c in found if (c, RDF.type, SKOS.ConceptScheme) not in ONT}
@@ -1105,7 +1105,7 @@ SYNTHETIC = {
 
 
 def _synthetic_graph() -> Graph:
-    from loaders import rdf
+    from alliance_kg.loaders import rdf
 
     by_file = {
         stem: [rec.RECORD_TYPES[stem][0].model_validate(row) for row in rows]
@@ -1120,7 +1120,7 @@ def _synthetic_graph() -> Graph:
 
 
 def test_synthetic_records_of_every_type_pass_the_record_checks():
-    from loaders import integrity
+    from alliance_kg.loaders import integrity
 
     assert set(SYNTHETIC) == set(rec.RECORD_TYPES)
     by_file = {
@@ -1159,7 +1159,7 @@ def test_blank_nodes_never_appear_in_rdf_py_output():
 
 
 def test_real_graph_conforms_in_seconds():
-    from loaders import build
+    from alliance_kg.loaders import build
 
     try:
         build.check_records(paths.DATA, report=lambda _: None)

@@ -9,8 +9,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
-
-from api import drawing
+from alliance_kg.api.web import drawing
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
@@ -200,7 +199,7 @@ def test_map_labels_never_overlap():
     import random
     import re
 
-    from api import drawing
+    from alliance_kg.api.web import drawing
 
     rng = random.Random(3)
     places = {

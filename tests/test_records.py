@@ -4,11 +4,11 @@ import unicodedata
 from collections import Counter
 
 import pytest
+from alliance_kg.loaders import integrity
+from alliance_kg.loaders.read import read
+from alliance_kg.loaders.records import UPPER_LEVELS
 
 from alliance_kg import paths
-from loaders import integrity
-from loaders.read import read
-from loaders.records import UPPER_LEVELS
 
 RECORDS = read(paths.DATA)
 ALL = [(stem, r) for stem, rs in RECORDS.by_file.items() for r in rs]

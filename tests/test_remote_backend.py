@@ -171,7 +171,7 @@ def test_remote_answers_equal_embedded(remote, rest_client, url):
 
 
 def test_remote_backend_is_used(remote):
-    from api.backend import RemoteBackend
+    from alliance_kg.api.lookup.backend import RemoteBackend
 
     remote.get("/alliances")
     assert isinstance(remote.app.state.rest.backend, RemoteBackend)

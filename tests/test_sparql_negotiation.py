@@ -1,11 +1,17 @@
 """Content negotiation (api/negotiation.py): Accept with q-values and the format parameters."""
 
 import pytest
+from alliance_kg.api.http.negotiation import (
+    Offer,
+    choose,
+    choose_or_406,
+    format_parameter,
+    parse_accept,
+)
+from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.sparql.protocol import GRAPH_OFFERS, RESULT_OFFERS, add_using
 
 from alliance_kg.sparql_text import has_dataset_clause
-from api.negotiation import Offer, choose, choose_or_406, format_parameter, parse_accept
-from api.problems import Problem
-from api.sparql import GRAPH_OFFERS, RESULT_OFFERS, add_using
 
 
 def pick(offers, accept=None, format=None):

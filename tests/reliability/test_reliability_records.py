@@ -28,6 +28,8 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from alliance_kg.loaders import build, integrity
+from alliance_kg.loaders.read import _Loader
 from conftest import ALLIANCE_KG, start_server
 from hypothesis import given
 from hypothesis import strategies as st
@@ -35,8 +37,6 @@ from hypothesis import strategies as st
 from alliance_kg import paths
 from alliance_kg import store as stores
 from alliance_kg.iri import SLUG
-from loaders import build, integrity
-from loaders.read import _Loader
 
 from .support import SIZE, clone_store, hypothesis_settings
 

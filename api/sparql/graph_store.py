@@ -18,13 +18,12 @@ import uuid
 from typing import Any
 
 import pyoxigraph as ox
+from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
+from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.sparql.protocol import GRAPH_OFFERS, READ_ONLY_DETAIL, offer_pair, run_job
 from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
-
-from api.negotiation import Offer, choose_or_406, content_type, format_parameter
-from api.problems import Problem
-from api.sparql import GRAPH_OFFERS, READ_ONLY_DETAIL, offer_pair, run_job
 
 router = APIRouter()
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
+from alliance_kg.api.lookup.names import LEVEL_NAMES
+from alliance_kg.api.routes.rest import PROBLEMS, rest, v
+from alliance_kg.api.web.drawing import KINDS, esc
+from alliance_kg.api.web.pages import a, layout, name, t
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from alliance_kg import coverage
-from api.drawing import KINDS, esc
-from api.names import LEVEL_NAMES
-from api.negotiation import Offer, choose_or_406, content_type, format_parameter
-from api.pages import a, layout, name, t
-from api.rest import PROBLEMS, rest, v
 
 router = APIRouter()
 

@@ -108,12 +108,14 @@ class _Worker:
         self.config = config
         self.store: Any = None
         self.build: Path | None = None
-        self.relay: Any = None  # api.federation.Relay, made for the first SERVICE call
+        self.relay: Any = (
+            None  # alliance_kg.api.sparql.federation.Relay, made for the first SERVICE call
+        )
 
     def federate(self, text: str) -> str:
         """The query or update with its SERVICE calls routed through the checking relay."""
         if self.relay is None:
-            from api.federation import Relay
+            from alliance_kg.api.sparql.federation import Relay
 
             self.relay = Relay(
                 self.config["service_allow"],
@@ -155,7 +157,7 @@ class _Worker:
         return reply
 
     def error(self, e: Exception, job: dict[str, Any]) -> Reply:
-        from api.federation import Refused
+        from alliance_kg.api.sparql.federation import Refused
 
         if isinstance(e, Refused):
             return problem(403, "SERVICE refused", str(e), "service-refused")
@@ -444,7 +446,9 @@ class QueryPool:
             "service_timeout": service_timeout,
         }
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["api.workers", "pyoxigraph", "alliance_kg.store"])
+        self._ctx.set_forkserver_preload(
+            ["alliance_kg.api.sparql.workers", "pyoxigraph", "alliance_kg.store"]
+        )
         self._idle: asyncio.Queue[_Process] | None = None
         self._all: set[_Process] = set()
         self._replacing: set[asyncio.Task[None]] = set()

@@ -1,9 +1,10 @@
 """The web pages for people: home (search, headline figures), the national network with its
 exports, and the rich HTML of municipality and alliance pages (``/id/...``, rendered here for
-:mod:`api.entities`). Every page is Korean first with an English switch (``?lang=ko|en``,
+:mod:`alliance_kg.api.routes.entities`). Every page is Korean first with an English switch
+(``?lang=ko|en``,
 remembered in ``localStorage``), shares one template (header, navigation, language switch, the
 data licence and attribution in the footer) and works without JavaScript; the script only adds
-search suggestions and the switch. Pictures are SVG drawn here (:mod:`api.drawing`).
+search suggestions and the switch. Pictures are SVG drawn here (:mod:`alliance_kg.api.web.drawing`).
 
 Routes: ``/`` (home; ``?q=`` lists matches), ``/network`` (``?kind=``, repeatable, ``?from=`` and
 ``?to=`` years), ``/exports/network.graphml``, ``/exports/network.csv`` and
@@ -22,15 +23,16 @@ from typing import Annotated, Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+from alliance_kg.api import models
+from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.lookup.names import LEVEL_NAMES, MAX_KEY, slug_of
+from alliance_kg.api.routes.rest import PROBLEMS, Rest, check_key, partners_of, rest, v
+from alliance_kg.api.web import drawing
+from alliance_kg.api.web.drawing import KINDS, esc
 from fastapi import APIRouter, Query, Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from alliance_kg import dataset, iri
-from api import drawing, models
-from api.drawing import KINDS, esc
-from api.names import LEVEL_NAMES, MAX_KEY, slug_of
-from api.problems import Problem
-from api.rest import PROBLEMS, Rest, check_key, partners_of, rest, v
 
 router = APIRouter()
 STATIC = Path(__file__).parent / "static"
@@ -617,7 +619,7 @@ async def export_nodes_csv(
 
 
 # --------------------------------------------------------------------------------------------
-# Entity pages (api.entities renders its HTML with these)
+# Entity pages (alliance_kg.api.routes.entities renders its HTML with these)
 
 
 def format_links(subject: str) -> str:
@@ -666,7 +668,7 @@ def when(since: str | None, until: str | None = None) -> str:
 async def municipality_page(
     request: Request, subject: str, sources: list[dict], statements: str, headers: dict
 ) -> HTMLResponse:
-    from api.rest import get_municipality
+    from alliance_kg.api.routes.rest import get_municipality
 
     state = rest(request)
     detail, index, coords = await asyncio.gather(
@@ -836,7 +838,7 @@ def _alternates() -> str:
 async def alliance_page(
     request: Request, subject: str, statements: str, headers: dict
 ) -> HTMLResponse:
-    from api.rest import get_alliance
+    from alliance_kg.api.routes.rest import get_alliance
 
     state = rest(request)
     detail, coords, sources = await asyncio.gather(

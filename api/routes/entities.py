@@ -11,15 +11,15 @@ import html
 from typing import Annotated
 
 import pyoxigraph as ox
+from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
+from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.lookup.names import slug_of
+from alliance_kg.api.routes.rest import PROBLEMS, named_entries, rest, v
+from alliance_kg.api.web import pages
 from fastapi import APIRouter, Path, Request
 from starlette.responses import RedirectResponse, Response
 
 from alliance_kg import iri
-from api import pages
-from api.names import slug_of
-from api.negotiation import Offer, choose_or_406, content_type, format_parameter
-from api.problems import Problem
-from api.rest import PROBLEMS, named_entries, rest, v
 
 router = APIRouter()
 
@@ -142,7 +142,8 @@ def show(t: dict[str, str], labels: dict[str, list[str]]) -> str:
 
 
 async def html_page(request: Request, subject: str, kind: str, rows: list[dict]) -> Response:
-    """The entity's HTML page in the shared template of :mod:`api.pages`: rich pages for local
+    """The entity's HTML page in the shared template of :mod:`alliance_kg.api.web.pages`: rich
+    pages for local
     governments (facts, partner network, map) and alliances (members on a timeline, councils,
     meetings, declarations, legislation); the statements, parts and links for anything else."""
     pages.lang_of(request)  # a bad ?lang= is a 400 before any query runs

@@ -1,9 +1,10 @@
 """Publishing: ``/cookbook``, ``/.well-known/void`` and ``/dumps/``.
 
-- ``/cookbook``: docs/cookbook.md as HTML (:mod:`api.markdown`), with the license footer.
+- ``/cookbook``: docs/cookbook.md as HTML (:mod:`alliance_kg.api.web.markdown`), with the license
+footer.
 - ``/.well-known/void``: the VoID and DCAT description of the dataset
   (:func:`alliance_kg.dataset.void_triples`), Turtle by default, or JSON-LD, N-Triples or RDF/XML
-  by ``Accept`` or ``?format=`` (:mod:`api.negotiation`).
+  by ``Accept`` or ``?format=`` (:mod:`alliance_kg.api.http.negotiation`).
 - ``/dumps/``: the index of the dump files (HTML or JSON) with their sizes and SHA-256, the data
   version and the code version; ``/dumps/<file>`` the files, ``/dumps/SHA256SUMS`` the sums.
 
@@ -20,14 +21,14 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
+from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
+from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.web import markdown, pages
 from fastapi import APIRouter, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from alliance_kg import cookbook, dataset
 from alliance_kg import store as stores
-from api import markdown, pages
-from api.negotiation import Offer, choose_or_406, content_type, format_parameter
-from api.problems import Problem
 
 router = APIRouter()
 

@@ -1,7 +1,8 @@
 """Problem details (RFC 9457): every error the HTTP API gives is an ``application/problem+json``.
 
 Raise :class:`Problem` anywhere inside a request handler; the handler that
-:func:`api.app.create_app` installs turns it (and FastAPI's own ``HTTPException`` and validation
+:func:`alliance_kg.api.app.create_app` installs turns it (and FastAPI's own ``HTTPException`` and
+validation
 errors) into a response such as::
 
     HTTP/1.1 503 Service Unavailable

@@ -1,9 +1,12 @@
 """The REST API: canned queries by name, and municipalities, alliances, industries, legislation
 and sources as resources. Every answer comes from a canned query in ``queries/`` (named in the
-endpoint's description) run on the backend (:mod:`api.backend`): the embedded store, or a remote
+endpoint's description) run on the backend (:mod:`alliance_kg.api.lookup.backend`): the embedded
+store, or a remote
 SPARQL endpoint with ``alliance-kg serve --sparql-endpoint URL``.
 
-Keys (``/municipalities/{key}`` ...) are resolved in an in-memory name index (:mod:`api.names`)
+
+Keys (``/municipalities/{key}`` ...) are resolved in an in-memory name index
+(:mod:`alliance_kg.api.lookup.names`)
 built from a canned query's rows and rebuilt when the store changes; user text never reaches
 SPARQL. An ambiguous key answers 300 with the candidates, an unknown one 404.
 """
@@ -19,15 +22,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
+from alliance_kg.api import models
+from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
+from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.lookup.backend import (
+    Backend,
+    BackendError,
+    EmbeddedBackend,
+    RemoteBackend,
+    plain,
+)
+from alliance_kg.api.lookup.names import MAX_KEY, Entry, NameIndex, slug_of
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from alliance_kg import canned, iri
-from api import models
-from api.backend import Backend, BackendError, EmbeddedBackend, RemoteBackend, plain
-from api.names import MAX_KEY, Entry, NameIndex, slug_of
-from api.negotiation import Offer, choose_or_406, content_type, format_parameter
-from api.problems import Problem
 
 router = APIRouter()
 

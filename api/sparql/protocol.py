@@ -20,6 +20,15 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
+from alliance_kg.api.http.negotiation import (
+    Offer,
+    choose,
+    content_type,
+    describe_request,
+    format_parameter,
+    not_acceptable,
+)
+from alliance_kg.api.http.problems import Problem
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
@@ -32,15 +41,6 @@ from alliance_kg.sparql_text import (
     nesting,
     query_form,
 )
-from api.negotiation import (
-    Offer,
-    choose,
-    content_type,
-    describe_request,
-    format_parameter,
-    not_acceptable,
-)
-from api.problems import Problem
 
 router = APIRouter()
 
@@ -285,7 +285,7 @@ async def run_job(request: Request, job: dict[str, Any]) -> Response:
             title="SERVICE disabled",
             slug="service-disabled",
         )
-    from api.workers import PoolError
+    from alliance_kg.api.sparql.workers import PoolError
 
     settings = request.app.state.settings
     try:
@@ -420,7 +420,9 @@ def example_queries(directory: Path) -> list[dict[str, str]]:
 
 def query_page(request: Request) -> Response:
     settings = request.app.state.settings
-    template = (Path(__file__).parent / "static" / "query.html").read_text(encoding="utf-8")
+    template = (Path(__file__).parent.parent / "web" / "static" / "query.html").read_text(
+        encoding="utf-8"
+    )
     examples = example_queries(settings.queries_dir)
     if not examples:
         examples = [{"name": "Query", "query": "SELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"}]

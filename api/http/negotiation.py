@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.problems import Problem
+from alliance_kg.api.http.problems import Problem
 
 # Short names found in ``format=`` / ``output=`` / ``results=`` parameters. A name can mean a
 # results format or an RDF format; each maps to every media type it may stand for, and the
