@@ -107,9 +107,10 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     from alliance_kg.api.web import publishing
 
     app.include_router(publishing.router)
-    from alliance_kg.api.routes import entities, rest
+    from alliance_kg.api.routes import ROUTERS, entities
 
-    app.include_router(rest.router)
+    for rest_router in ROUTERS:
+        app.include_router(rest_router)
     app.include_router(entities.router)
     from alliance_kg.api.routes import coverage
     from alliance_kg.api.web import pages

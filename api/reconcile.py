@@ -30,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from alliance_kg.api.deps import lookup
 from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.lookup import names
 from fastapi import APIRouter
@@ -185,21 +186,12 @@ class Catalog:
 
 async def catalog(request: Request) -> Catalog:
     """The catalog over the REST API's current municipality index (rebuilt with the store)."""
-    from alliance_kg.api.routes.rest import rest
-
-    index = await rest(request).municipalities()
+    index = await lookup(request).municipalities()
     current: Catalog | None = getattr(request.app.state, "reconcile_catalog", None)
     if current is None or current.index is not index:
         current = Catalog(index)
         request.app.state.reconcile_catalog = current
     return current
-
-
-async def _rows(request: Request, name: str, **values: str) -> list[dict[str, Any]]:
-    """The rows of a canned query, run where the REST API runs its own."""
-    from alliance_kg.api.routes.rest import rest
-
-    return await rest(request).rows(name, **values)
 
 
 def entity_class(entry: names.Entry) -> str:
@@ -476,22 +468,18 @@ def _entity_value(entry: names.Entry | None, korean: bool = True) -> list[dict[s
 
 
 async def _coordinates(request: Request, entry: names.Entry) -> tuple[float, float] | None:
-    rows = await _rows(request, "municipality", municipality=entry.id)
-    for row in rows:
-        if row.get("section", {}).get("value") == "coordinates" and "lat" in row:
-            try:
-                return float(row["lat"]["value"]), float(row["long"]["value"])
-            except (KeyError, ValueError):
-                return None
-    return None
+    detail = await lookup(request).municipality_detail(entry.id)
+    if detail.lat is None or detail.long is None:
+        return None
+    return detail.lat, detail.long
 
 
 async def _partners(request: Request, cat: Catalog, entry: names.Entry) -> list[names.Entry]:
-    rows = await _rows(request, "partners", municipality=entry.id)
+    """The local governments of the graph an entry has ties with, by Korean name."""
     seen: dict[str, names.Entry] = {}
-    for row in rows:
-        partner = row.get("partner", {}).get("value")
-        if partner and partner in cat.index.by_id and partner != entry.id:
+    for tie in await lookup(request).partners(entry):
+        partner = tie.partner.id
+        if partner in cat.index.by_id and partner != entry.id:
             seen.setdefault(partner, cat.index.by_id[partner])
     return sorted(seen.values(), key=lambda e: e.name_ko or e.slug)
 

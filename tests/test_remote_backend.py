@@ -174,4 +174,4 @@ def test_remote_backend_is_used(remote):
     from alliance_kg.api.lookup.backend import RemoteBackend
 
     remote.get("/alliances")
-    assert isinstance(remote.app.state.rest.backend, RemoteBackend)
+    assert isinstance(remote.app.state.lookup.backend, RemoteBackend)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from alliance_kg.api.deps import PROBLEMS, lookup
 from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
 from alliance_kg.api.lookup.names import LEVEL_NAMES
-from alliance_kg.api.routes.rest import PROBLEMS, rest, v
+from alliance_kg.api.lookup.service import v
 from alliance_kg.api.web.drawing import KINDS, esc
 from alliance_kg.api.web.pages import a, layout, name, t
 from fastapi import APIRouter, Request
@@ -39,7 +40,7 @@ async def coverage_page(request: Request) -> Response:
     offer = choose_or_406(
         OFFERS, request.headers.get("accept"), format_parameter(request.query_params.multi_items())
     )
-    state = rest(request)
+    state = lookup(request)
     rows = await state.rows("coverage")
     report = coverage.aggregate([{k: v(row, k) for k in row} for row in rows])
     if offer.media_type == "application/json":

@@ -11,10 +11,11 @@ import html
 from typing import Annotated
 
 import pyoxigraph as ox
+from alliance_kg.api.deps import PROBLEMS, lookup
 from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
 from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.lookup.names import slug_of
-from alliance_kg.api.routes.rest import PROBLEMS, named_entries, rest, v
+from alliance_kg.api.lookup.service import v
 from alliance_kg.api.web import pages
 from fastapi import APIRouter, Path, Request
 from starlette.responses import RedirectResponse, Response
@@ -75,7 +76,7 @@ async def entity(
         raise Problem(
             404, "Entity IRIs are /id/<type>/<slug> in lower-case slugs.", slug="not-found"
         )
-    state = rest(request)
+    state = lookup(request)
     subject = iri.entity(kind, slug)
     rows = await state.rows("entity-description", entity=subject)
     if not rows:
@@ -104,7 +105,7 @@ async def wikidata(
     (query ``wikidata-entity``)."""
     if not iri.QID.match(qid):
         raise Problem(400, f"{qid!r} is not a Wikidata QID such as Q42157.", slug="bad-key")
-    rows = await rest(request).rows("wikidata-entity", wikidata=iri.wikidata(qid))
+    rows = await lookup(request).rows("wikidata-entity", wikidata=iri.wikidata(qid))
     found = sorted({v(r, "entity") for r in rows if v(r, "entity")})
     local = [e for e in found if e and iri.parse_entity(e)]
     if not local:
@@ -148,7 +149,7 @@ async def html_page(request: Request, subject: str, kind: str, rows: list[dict])
     meetings, declarations, legislation); the statements, parts and links for anything else."""
     pages.lang_of(request)  # a bad ?lang= is a 400 before any query runs
     headers = {"Vary": "Accept", "Link": f'<{subject}>; rel="canonical"'}
-    state = rest(request)
+    state = lookup(request)
     labels: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     for r in rows:
@@ -166,7 +167,7 @@ async def html_page(request: Request, subject: str, kind: str, rows: list[dict])
         sources = await state.rows("entity-sources", entity=subject)
         return await pages.municipality_page(request, subject, sources, statements, headers)
     if kind == "organization":
-        alliances = await state.index("alliances", named_entries("alliance", "alliance"))
+        alliances = await state.index("alliance")
         if alliances.get(subject) is not None:
             return await pages.alliance_page(request, subject, statements, headers)
     sources, links = await asyncio.gather(

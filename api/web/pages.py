@@ -24,9 +24,10 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from alliance_kg.api import models
+from alliance_kg.api.deps import PROBLEMS, lookup
 from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.lookup.names import LEVEL_NAMES, MAX_KEY, slug_of
-from alliance_kg.api.routes.rest import PROBLEMS, Rest, check_key, partners_of, rest, v
+from alliance_kg.api.lookup.service import Lookup, check_key, v
 from alliance_kg.api.web import drawing
 from alliance_kg.api.web.drawing import KINDS, esc
 from fastapi import APIRouter, Query, Request
@@ -174,7 +175,7 @@ async def home(
     q: Annotated[str | None, Query(max_length=MAX_KEY, description="a name to look up")] = None,
 ) -> Response:
     """The home page: search by Korean or English name, headline figures, where to go next."""
-    state = rest(request)
+    state = lookup(request)
     figures, index = await asyncio.gather(state.rows("headline-figures"), state.municipalities())
     by: dict[str, int] = {}
     agreements: dict[str, int] = {}
@@ -301,7 +302,7 @@ def check_kinds(kinds: list[str] | None) -> list[str]:
     return kinds
 
 
-async def network(state: Rest, kinds: list[str], start: int | None, end: int | None) -> Network:
+async def network(state: Lookup, kinds: list[str], start: int | None, end: int | None) -> Network:
     """The ties between South Korean local governments (query ``national-ties``), filtered."""
     rows, coords, index = await asyncio.gather(
         state.rows("national-ties"), state.rows("municipality-coordinates"), state.municipalities()
@@ -379,7 +380,7 @@ async def network_page(
     # Without a choice, the page shows the agreements: alliances tie every two of their
     # members, and with all of them the map is a hairball. The exports keep every kind.
     kinds = check_kinds(kind) or [k for k in KINDS if k not in ("alliance-member", "union-member")]
-    net = await network(rest(request), kinds, start, end)
+    net = await network(lookup(request), kinds, start, end)
     qs = filter_query(kinds, start, end)
     checks = "".join(
         f'<label class="check"><input type="checkbox" name="kind" value="{k}"'
@@ -588,7 +589,7 @@ async def export_graphml(
     """The national network as GraphML (``networkx.read_graphml``, Gephi, yEd): nodes are
     local governments by slug with names, level, code and coordinates; edges carry kind, date,
     year and the tie's IRI (query ``national-ties``)."""
-    net = await network(rest(request), check_kinds(kind), start, end)
+    net = await network(lookup(request), check_kinds(kind), start, end)
     return _export(graphml(net), "application/graphml+xml", "network.graphml")
 
 
@@ -601,7 +602,7 @@ async def export_csv(
 ) -> Response:
     """The national network as a CSV edge list (Gephi's Source, Target, Type, Id, Label, then
     kind, since, year, until, tie, label); nodes are slugs (see ``network-nodes.csv``)."""
-    net = await network(rest(request), check_kinds(kind), start, end)
+    net = await network(lookup(request), check_kinds(kind), start, end)
     return _export(edges_csv(net), "text/csv; charset=utf-8", "network.csv")
 
 
@@ -614,7 +615,7 @@ async def export_nodes_csv(
 ) -> Response:
     """The nodes of the national network as CSV (Gephi's Id and Label, then names, level, code,
     parent, IRI and coordinates)."""
-    net = await network(rest(request), check_kinds(kind), start, end)
+    net = await network(lookup(request), check_kinds(kind), start, end)
     return _export(nodes_csv(net), "text/csv; charset=utf-8", "network-nodes.csv")
 
 
@@ -668,17 +669,15 @@ def when(since: str | None, until: str | None = None) -> str:
 async def municipality_page(
     request: Request, subject: str, sources: list[dict], statements: str, headers: dict
 ) -> HTMLResponse:
-    from alliance_kg.api.routes.rest import get_municipality
-
-    state = rest(request)
+    state = lookup(request)
     detail, index, coords = await asyncio.gather(
-        get_municipality(request, subject),
+        state.municipality_detail(subject),
         state.municipalities(),
         state.rows("municipality-coordinates"),
     )
     entry = index.get(subject)
     assert entry is not None
-    partners: list[models.Partner] = await partners_of(state, entry)
+    partners: list[models.Partner] = await state.partners(entry)
     where = {v(r, "municipality"): (v(r, "lat"), v(r, "long")) for r in coords}
 
     def place(m: models.Municipality) -> drawing.Place:
@@ -838,11 +837,9 @@ def _alternates() -> str:
 async def alliance_page(
     request: Request, subject: str, statements: str, headers: dict
 ) -> HTMLResponse:
-    from alliance_kg.api.routes.rest import get_alliance
-
-    state = rest(request)
+    state = lookup(request)
     detail, coords, sources = await asyncio.gather(
-        get_alliance(request, subject),
+        state.alliance_detail(subject),
         state.rows("municipality-coordinates"),
         state.rows("entity-sources", entity=subject),
     )

@@ -1,0 +1,599 @@
+"""The lookup service: canned queries run on the backend, and their rows turned into the models of
+:mod:`alliance_kg.api.models`. The REST routes, the web pages and reconciliation all ask here.
+
+Keys (``/municipalities/{key}`` ...) are resolved in an in-memory name index
+(:mod:`alliance_kg.api.lookup.names`) built from a canned query's rows and rebuilt when the store
+changes; user text never reaches SPARQL. An ambiguous key is a 300 problem with the candidates,
+an unknown one a 404.
+
+>>> qid("http://www.wikidata.org/entity/Q42157"), qid("https://example.org/Q1")
+('Q42157', None)
+>>> rows = [{"section": {"value": "status"}}, {"section": {"value": "industry"}}, {}]
+>>> {k: len(rs) for k, rs in grouped(rows, "section").items()}
+{'status': 1, 'industry': 1}
+>>> check_key("x" * 201)
+Traceback (most recent call last):
+...
+alliance_kg.api.http.problems.Problem: The key is 201 characters long; keys are at most 200.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from alliance_kg.api import models
+from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.lookup.backend import Backend, BackendError, plain
+from alliance_kg.api.lookup.names import MAX_KEY, Entry, NameIndex, slug_of
+
+from alliance_kg import canned, iri
+
+# --------------------------------------------------------------------------------------------
+# From rows to objects
+
+
+def v(row: dict[str, Any], name: str) -> str | None:
+    """The plain value of a column of a result row, or None where it is unbound."""
+    return plain(row.get(name))
+
+
+def qid(wikidata_iri: str | None) -> str | None:
+    if wikidata_iri and wikidata_iri.startswith(iri.WIKIDATA):
+        return wikidata_iri[len(iri.WIKIDATA) :]
+    return None
+
+
+def grouped(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    """The rows by their value of one column, in order; rows without it are left out."""
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        k = v(row, key)
+        if k is not None:
+            out.setdefault(k, []).append(row)
+    return out
+
+
+def aliases(rows: list[dict]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a for r in rows if (a := v(r, "alias"))))
+
+
+def municipality_entries(rows: list[dict]) -> list[Entry]:
+    entries = []
+    for m, rs in grouped(rows, "municipality").items():
+        first = rs[0]
+        cls = v(first, "class") or ""
+        level = v(first, "level")
+        entries.append(
+            Entry(
+                id=m,
+                slug=slug_of(m),
+                name_ko=v(first, "nameKo"),
+                name_en=v(first, "nameEn"),
+                aliases=aliases(rs),
+                code=v(first, "code"),
+                wikidata=qid(v(first, "wikidata")),
+                level=slug_of(level) if level else None,
+                parent=v(first, "parent"),
+                country=v(first, "country")
+                or (None if cls.endswith("ForeignLocalGovernment") else "KR"),
+                kind="municipality",
+            )
+        )
+    return entries
+
+
+def named_entries(id_var: str, kind: str) -> Callable[[list[dict]], list[Entry]]:
+    """An index builder for a list query with nameKo, nameEn, alias and wikidata columns."""
+
+    def build(rows: list[dict]) -> list[Entry]:
+        out = []
+        for x, rs in grouped(rows, id_var).items():
+            first = rs[0]
+            out.append(
+                Entry(
+                    id=x,
+                    slug=slug_of(x),
+                    name_ko=v(first, "nameKo") or v(first, "title"),
+                    name_en=v(first, "nameEn"),
+                    aliases=aliases(rs),
+                    wikidata=qid(v(first, "wikidata")),
+                    kind=kind,
+                    extra={k: t["value"] for k, t in first.items()},
+                )
+            )
+        return out
+
+    return build
+
+
+def municipality(e: Entry) -> models.Municipality:
+    return models.Municipality(
+        id=e.id,
+        slug=e.slug,
+        name_ko=e.name_ko,
+        name_en=e.name_en,
+        wikidata=e.wikidata,
+        level=e.level,
+        code=e.code,
+        parent=e.parent,
+        country=e.country,
+    )
+
+
+def ref(entity: str, ko: str | None = None, en: str | None = None) -> models.Ref:
+    return models.Ref(id=entity, slug=slug_of(entity), name_ko=ko, name_en=en)
+
+
+def item_ref(row: dict, var: str = "item") -> models.Ref:
+    return ref(v(row, var) or "", v(row, var + "Ko"), v(row, var + "En"))
+
+
+def sources_of(rows: list[dict]) -> list[models.SourceRef]:
+    seen: dict[str, models.SourceRef] = {}
+    for r in rows:
+        s = v(r, "source")
+        if s and s not in seen:
+            seen[s] = models.SourceRef(id=s, title=v(r, "title"))
+    return list(seen.values())
+
+
+def alliance_model(e: Entry) -> models.Alliance:
+    x = e.extra
+    return models.Alliance(
+        id=e.id,
+        slug=e.slug,
+        name_ko=e.name_ko,
+        name_en=e.name_en,
+        kind=x.get("kind", "alliance"),
+        aliases=list(e.aliases),
+        wikidata=e.wikidata,
+        founded=x.get("founded"),
+        dissolved=x.get("dissolved"),
+        members=int(x.get("members", 0)),
+    )
+
+
+def industry_model(e: Entry) -> models.Industry:
+    return models.Industry(
+        id=e.id,
+        slug=e.slug,
+        name_ko=e.name_ko,
+        name_en=e.name_en,
+        aliases=list(e.aliases),
+        broader=e.extra.get("broader"),
+        wikidata=e.wikidata,
+        cities=int(e.extra.get("cities", 0)),
+    )
+
+
+def legislation_model(e: Entry) -> models.Legislation:
+    return models.Legislation(
+        id=e.id,
+        slug=e.slug,
+        name_ko=e.name_ko,
+        name_en=e.name_en,
+        kind=e.extra.get("kind", "bill"),
+        aliases=list(e.aliases),
+        status=e.extra.get("status"),
+        wikidata=e.wikidata,
+    )
+
+
+def source_model(e: Entry) -> models.Source:
+    x = e.extra
+    return models.Source(
+        id=e.id,
+        slug=e.slug,
+        title=x.get("title"),
+        kind=x.get("kind"),
+        publisher=x.get("publisher"),
+        date=x.get("date"),
+        language=x.get("language"),
+        url=x.get("url"),
+        records=int(x.get("records", 0)),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Keys and the name indexes
+
+
+def check_key(key: str) -> str:
+    """A key fit to look up, or a 400: too long, control characters, undecodable bytes."""
+    if len(key) > MAX_KEY:
+        raise Problem(
+            400,
+            f"The key is {len(key)} characters long; keys are at most {MAX_KEY}.",
+            title="Key too long",
+            slug="bad-key",
+        )
+    if any(unicodedata.category(c) in ("Cc", "Cs", "Co") or c == "\ufffd" for c in key):
+        raise Problem(
+            400,
+            "The key holds control characters or bytes that are not UTF-8.",
+            title="Bad key",
+            slug="bad-key",
+        )
+    return key
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A kind of entity the service finds by key: the canned query listing them all, how to
+    index its rows, and what a 404 calls one."""
+
+    query: str
+    build: Callable[[list[dict]], list[Entry]]
+    what: str
+
+
+LISTINGS = {
+    "municipality": Listing("municipality-names", municipality_entries, "local government"),
+    "alliance": Listing("alliances", named_entries("alliance", "alliance"), "alliance"),
+    "industry": Listing("industries", named_entries("industry", "industry"), "industry"),
+    "legislation": Listing(
+        "legislation", named_entries("legislation", "legislation"), "act or bill"
+    ),
+    "source": Listing("sources", named_entries("source", "source"), "source"),
+}
+
+
+def within(index: NameIndex, e: Entry | None, upper: str) -> bool:
+    """Whether a local government is the upper one or lies in it (ten levels at most)."""
+    seen = 0
+    while e is not None and seen < 10:
+        if e.id == upper:
+            return True
+        e = index.get(e.parent) if e.parent else None
+        seen += 1
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# The service
+
+
+@dataclass
+class Lookup:
+    """The backend, the canned queries and the name indexes, with one method per answer."""
+
+    backend: Backend
+    queries: dict[str, canned.CannedQuery]
+    indexes: dict[str, NameIndex] = field(default_factory=dict)
+    locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    # --- canned queries and indexes ---------------------------------------------------------
+
+    def query(self, name: str) -> canned.CannedQuery:
+        """A canned query by name, or a 404."""
+        query = self.queries.get(name)
+        if query is None:
+            raise Problem(
+                404, f"There is no canned query {name!r}; see /queries.", slug="not-found"
+            )
+        return query
+
+    async def select(
+        self, name: str, values: dict[str, str]
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """The columns and rows of a canned query, its parameters given as text and parsed by
+        their type: 404 for an unknown query, 400 for a missing or bad parameter."""
+        query = self.query(name)
+        missing = [p.name for p in query.parameters if not p.optional and p.name not in values]
+        if missing:
+            raise Problem(
+                400,
+                f"{name} needs {', '.join(missing)}; see /queries for examples.",
+                title="Missing parameter",
+                slug="bad-parameter",
+            )
+        try:
+            terms = query.bind(values)
+        except canned.BadParameter as e:
+            raise Problem(400, str(e), title="Bad parameter", slug="bad-parameter") from None
+        try:
+            return await self.backend.select(query, terms)
+        except BackendError as e:
+            raise Problem(503, str(e), title="Store unavailable", slug="store-unavailable") from e
+
+    async def rows(self, name: str, **values: str | None) -> list[dict[str, Any]]:
+        """The rows of a canned query; parameters given as None are left out."""
+        given = {k: value for k, value in values.items() if value is not None}
+        return (await self.select(name, given))[1]
+
+    async def index(self, kind: str) -> NameIndex:
+        """The name index of a kind of entity, rebuilt when the data changed."""
+        listing = LISTINGS[kind]
+        version = self.backend.version()
+        current = self.indexes.get(kind)
+        if current is not None and current.version == version:
+            return current
+        async with self.locks.setdefault(kind, asyncio.Lock()):
+            current = self.indexes.get(kind)
+            if current is None or current.version != version:
+                rows = await self.rows(listing.query)
+                current = NameIndex(listing.build(rows), version=version)
+                self.indexes[kind] = current
+        return current
+
+    async def municipalities(self) -> NameIndex:
+        return await self.index("municipality")
+
+    async def resolve(self, kind: str, key: str) -> Entry:
+        """The one entity of a kind a key names: 400 for a bad key, 404 for none, 300 with the
+        candidates for several."""
+        what = LISTINGS[kind].what
+        found = (await self.index(kind)).lookup(check_key(key))
+        if not found:
+            raise Problem(
+                404,
+                f"No {what} is known by {key!r}. Search with /municipalities?q=..."
+                if kind == "municipality"
+                else f"No {what} is known by {key!r}.",
+                title="Not found",
+                slug="not-found",
+                key=key,
+            )
+        if len(found) > 1:
+            raise Problem(
+                300,
+                f"{key!r} names {len(found)} {what}s; ask for one of them by slug, code or QID.",
+                title="Ambiguous key",
+                slug="ambiguous-key",
+                key=key,
+                candidates=[municipality(e).model_dump() for e in found],
+            )
+        return found[0]
+
+    # --- local governments ------------------------------------------------------------------
+
+    async def search(
+        self,
+        q: str | None = None,
+        level: str | None = None,
+        province: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> models.MunicipalityPage:
+        """Local governments by name (ranked: exact names first, then names without their
+        suffix, then prefixes and substrings), level and upper-level government."""
+        index = await self.municipalities()
+        if q:
+            hits = [(h.entry, h.score) for h in index.search(check_key(q), limit=len(index))]
+        else:
+            hits = [(e, 100) for e in index.entries]
+        if level:
+            hits = [(e, s) for e, s in hits if e.level == level]
+        if province:
+            upper = await self.resolve("municipality", province)
+            hits = [(e, s) for e, s in hits if within(index, e, upper.id)]
+        page = hits[offset : offset + limit]
+        return models.MunicipalityPage(
+            total=len(hits),
+            limit=limit,
+            offset=offset,
+            items=[
+                models.MunicipalityHit(**municipality(e).model_dump(), score=s) for e, s in page
+            ],
+        )
+
+    async def municipality_detail(self, key: str) -> models.MunicipalityDetail:
+        e = await self.resolve("municipality", key)
+        by = grouped(await self.rows("municipality", municipality=e.id), "section")
+        coords = (by.get("coordinates") or [{}])[0]
+        return models.MunicipalityDetail(
+            **municipality(e).model_dump(),
+            aliases=list(e.aliases),
+            lat=float(v(coords, "lat")) if v(coords, "lat") else None,
+            long=float(v(coords, "long")) if v(coords, "long") else None,
+            statuses=[
+                models.Status(status=slug_of(v(r, "item") or ""), since=v(r, "since"))
+                for r in by.get("status", [])
+            ],
+            memberships=[
+                models.Membership(
+                    organization=item_ref(r), since=v(r, "since"), until=v(r, "until")
+                )
+                for r in by.get("membership", [])
+            ],
+            industries=[item_ref(r) for r in by.get("industry", [])],
+            sources=[
+                models.SourceRef(id=v(r, "item") or "", title=v(r, "title"))
+                for r in by.get("source", [])
+            ],
+        )
+
+    async def partners(
+        self, municipality_key: str | Entry, kind: str | None = None, as_of: str | None = None
+    ) -> list[models.Partner]:
+        """The partners of a local government (a key or its entry): agreements and shared
+        alliances, of one kind of tie or in force on one day if asked."""
+        e = (
+            municipality_key
+            if isinstance(municipality_key, Entry)
+            else await self.resolve("municipality", municipality_key)
+        )
+        rows = await self.rows("partners", municipality=e.id, tie_kind=kind, as_of=as_of)
+        index = await self.municipalities()
+        ties: dict[tuple[str, str, str], list[dict]] = {}
+        for r in rows:
+            tie = (v(r, "partner") or "", v(r, "tie") or "", v(r, "kind") or "")
+            ties.setdefault(tie, []).append(r)
+        out = []
+        for (partner, tie, tie_kind), rs in ties.items():
+            first = rs[0]
+            entry = index.get(partner) or Entry(
+                partner, slug_of(partner), v(first, "partnerKo"), v(first, "partnerEn")
+            )
+            is_agreement = "/agreement/" in tie
+            out.append(
+                models.Partner(
+                    partner=municipality(entry),
+                    kind=tie_kind,
+                    since=v(first, "since"),
+                    until=v(first, "until"),
+                    ended=v(first, "ended") == "true",
+                    agreement=tie if is_agreement else None,
+                    alliance=None if is_agreement else tie,
+                    label=v(first, "tieEn"),
+                    sources=[
+                        models.SourceRef(id=s, title=v(r, "sourceTitle"))
+                        for s, r in {v(r, "source"): r for r in rs if v(r, "source")}.items()
+                        if s
+                    ],
+                )
+            )
+        return out
+
+    async def municipality_partners(
+        self, key: str, kind: str | None = None, as_of: str | None = None
+    ) -> models.Partners:
+        e = await self.resolve("municipality", key)
+        return models.Partners(
+            municipality=municipality(e),
+            kind=kind,
+            as_of=as_of,
+            partners=await self.partners(e, kind, as_of),
+        )
+
+    # --- alliances, industries, legislation, sources ----------------------------------------
+
+    async def detail_rows(
+        self, kind: str, key: str, query: str
+    ) -> tuple[Entry, dict[str, list[dict]], list[dict]]:
+        """An entity's entry, the rows of its detail query by section, and its sources' rows."""
+        e = await self.resolve(kind, key)
+        rows, sources = await asyncio.gather(
+            self.rows(query, **{kind: e.id}), self.rows("entity-sources", entity=e.id)
+        )
+        return e, grouped(rows, "section"), sources
+
+    async def alliances(self) -> list[models.Alliance]:
+        return [alliance_model(e) for e in (await self.index("alliance")).entries]
+
+    async def alliance_detail(self, key: str) -> models.AllianceDetail:
+        e, by, sources = await self.detail_rows("alliance", key, "alliance")
+        meetings: dict[str, models.Meeting] = {}
+        for r in by.get("meeting", []):
+            m = meetings.setdefault(
+                v(r, "item") or "", models.Meeting(**item_ref(r).model_dump(), date=v(r, "date"))
+            )
+            if v(r, "detail") and v(r, "detail") not in m.outcomes:
+                m.outcomes.append(v(r, "detail") or "")
+                m.outcomes.sort()  # in Python: engines order long strings differently
+        declarations: dict[str, models.Declaration] = {}
+        for r in by.get("declaration", []):
+            d = declarations.setdefault(
+                v(r, "item") or "",
+                models.Declaration(**item_ref(r).model_dump(), date=v(r, "date")),
+            )
+            pos = v(r, "position")
+            if pos and all(c.position != int(pos) for c in d.commitments):
+                d.commitments.append(
+                    models.Commitment(
+                        position=int(pos), text_ko=v(r, "detailKo"), text_en=v(r, "detailEn")
+                    )
+                )
+        units = {
+            v(r, "item"): models.Unit(
+                **item_ref(r).model_dump(),
+                kind=v(r, "kind") or "",
+                founded=v(r, "since"),
+                seat=v(r, "seat"),
+                staff=int(v(r, "staff") or 0) or None,
+            )
+            for r in by.get("unit", [])
+        }
+        members = {
+            v(r, "item"): models.Member(
+                member=item_ref(r), since=v(r, "since"), until=v(r, "until")
+            )
+            for r in by.get("member", [])
+        }
+        legislation = {
+            v(r, "item"): models.LegislationRef(**item_ref(r).model_dump(), status=v(r, "kind"))
+            for r in by.get("legislation", [])
+        }
+        return models.AllianceDetail(
+            alliance=alliance_model(e),
+            members=list(members.values()),
+            units=list(units.values()),
+            meetings=list(meetings.values()),
+            declarations=list(declarations.values()),
+            legislation=list(legislation.values()),
+            sources=sources_of(sources),
+        )
+
+    async def industries(self) -> list[models.Industry]:
+        return [industry_model(e) for e in (await self.index("industry")).entries]
+
+    async def industry(self, key: str) -> models.IndustryDetail:
+        e, by, sources = await self.detail_rows("industry", key, "industry")
+        index = await self.municipalities()
+
+        def site(s: str) -> models.Ref:
+            m = index.get(s)
+            return ref(s, m.name_ko, m.name_en) if m else ref(s)
+
+        designations: dict[str, models.Designation] = {}
+        for r in by.get("designation", []):
+            d = designations.setdefault(
+                v(r, "item") or "",
+                models.Designation(
+                    **item_ref(r).model_dump(),
+                    program=v(r, "program"),
+                    date=v(r, "date"),
+                    focus=v(r, "detail"),
+                ),
+            )
+            d.sites.append(site(v(r, "site") or ""))
+        companies: dict[str, models.Company] = {}
+        for r in by.get("company", []):
+            c = companies.setdefault(v(r, "item") or "", models.Company(**item_ref(r).model_dump()))
+            c.sites.append(site(v(r, "site") or ""))
+        cities = {v(r, "item"): item_ref(r) for r in by.get("city", [])}
+        return models.IndustryDetail(
+            industry=industry_model(e),
+            cities=list(cities.values()),
+            designations=list(designations.values()),
+            companies=list(companies.values()),
+            sources=sources_of(sources),
+        )
+
+    async def legislation(self) -> list[models.Legislation]:
+        return [legislation_model(e) for e in (await self.index("legislation")).entries]
+
+    async def legislation_item(self, key: str) -> models.LegislationDetail:
+        e, by, sources = await self.detail_rows("legislation", key, "legislation-detail")
+        return models.LegislationDetail(
+            legislation=legislation_model(e),
+            steps=[
+                models.Step(step=v(r, "step") or "", date=v(r, "date")) for r in by.get("step", [])
+            ],
+            promoters=[item_ref(r) for r in by.get("promoter", [])],
+            proposers=[item_ref(r) for r in by.get("proposer", [])],
+            concerns=[item_ref(r) for r in by.get("concerns", [])],
+            sources=sources_of(sources),
+        )
+
+    async def sources(self) -> list[models.Source]:
+        return [source_model(e) for e in (await self.index("source")).entries]
+
+    async def source(self, key: str) -> models.SourceDetail:
+        e = await self.resolve("source", key)
+        rows = await self.rows("source-assertions", source=e.id)
+        return models.SourceDetail(
+            source=source_model(e),
+            asserts=[
+                models.Assertion(
+                    graph=v(r, "graph") or "",
+                    entity=ref(v(r, "entity") or "", v(r, "nameKo"), v(r, "nameEn")),
+                    statements=int(v(r, "statements") or 0),
+                )
+                for r in rows
+            ],
+        )

@@ -1,0 +1,66 @@
+"""``/municipalities``: search local governments, and one with its facts or its partners."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from alliance_kg.api import models
+from alliance_kg.api.deps import PROBLEMS, lookup
+from alliance_kg.api.lookup.names import MAX_KEY
+from fastapi import APIRouter, Path, Query, Request
+
+router = APIRouter(tags=["municipalities"])
+
+KEY_DOC = "slug, Korean or English name or alias, 5-digit code, or Wikidata QID"
+
+
+@router.get("/municipalities", response_model=models.MunicipalityPage)
+async def search_municipalities(
+    request: Request,
+    q: Annotated[
+        str | None,
+        Query(max_length=MAX_KEY, description="Korean or English name, alias or prefix"),
+    ] = None,
+    level: Annotated[str | None, Query(max_length=50, examples=["city"])] = None,
+    province: Annotated[
+        str | None,
+        Query(max_length=MAX_KEY, description="upper-level government (any key)"),
+    ] = None,
+    limit: Annotated[int, Query(ge=0, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> models.MunicipalityPage:
+    """Search local governments by name (query ``municipality-names``, ranked in memory:
+    exact names first, then names without their suffix, then prefixes and substrings)."""
+    return await lookup(request).search(q, level, province, limit, offset)
+
+
+@router.get("/municipalities/{key}", response_model=models.MunicipalityDetail, responses=PROBLEMS)
+async def get_municipality(
+    request: Request,
+    key: Annotated[str, Path(description=KEY_DOC, examples=["용인특례시"])],
+) -> models.MunicipalityDetail:
+    """One local government (queries ``municipality-names`` and ``municipality``)."""
+    return await lookup(request).municipality_detail(key)
+
+
+@router.get("/municipalities/{key}/partners", response_model=models.Partners, responses=PROBLEMS)
+async def get_partners(
+    request: Request,
+    key: Annotated[str, Path(description=KEY_DOC, examples=["pohang"])],
+    kind: Annotated[
+        str | None,
+        Query(
+            max_length=50,
+            pattern=r"^[a-z-]+$",
+            description="sister-city, friendship-city, letter-of-intent, cooperation, "
+            "alliance-member, union-member",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        Query(description="YYYY-MM-DD: only the ties in force that day", max_length=10),
+    ] = None,
+) -> models.Partners:
+    """The partners of a local government: agreements and shared alliances, each with its
+    date and sources (query ``partners``)."""
+    return await lookup(request).municipality_partners(key, kind, as_of)
