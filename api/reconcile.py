@@ -37,7 +37,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from alliance_kg import __version__, iri
+from alliance_kg import __version__, iri, vocabulary
 
 router = APIRouter(prefix="/reconcile", tags=["reconciliation"])
 
@@ -141,7 +141,7 @@ def _type_list() -> list[dict[str, Any]]:
     ]
     types += [
         {"id": LEVEL + slug, "name": f"{en} ({ko})", "broader": [korean]}
-        for slug, (ko, en) in names.LEVEL_NAMES.items()
+        for slug, (ko, en) in vocabulary.scheme("level").items()
     ]
     return types
 
@@ -222,7 +222,7 @@ def describe(cat: Catalog, entry: names.Entry) -> str:
     chain = [a.name_ko or a.slug for a in reversed(cat.ancestors(entry))]
     parts.append(" ".join([*chain, entry.name_ko or ""]).strip() + f" / {entry.name_en or ''}")
     if entry.level:
-        parts.append(names.LEVEL_NAMES.get(entry.level, (entry.level, entry.level))[1])
+        parts.append(vocabulary.concept("level", entry.level).en)
     elif entry.country and entry.country != "KR":
         parts.append(entry.country)
     parts += [x for x in (entry.code, entry.wikidata) if x]
@@ -301,7 +301,7 @@ def levels(value: str) -> set[str]:
         return {value[len(LEVEL) :]}
     hits = {
         slug
-        for slug, (ko, en) in names.LEVEL_NAMES.items()
+        for slug, (ko, en) in vocabulary.scheme("level").items()
         if form in (slug, names.normalize(ko), names.normalize(en), names.normalize(slug))
     }
     if form in LEVEL_WORDS:
@@ -762,7 +762,7 @@ async def preview(request: Request) -> Response:
     e = html.escape
     rows = [("", e(entry.name_en or ""))]
     if entry.level:
-        ko, en = names.LEVEL_NAMES.get(entry.level, (entry.level, entry.level))
+        ko, en = vocabulary.concept("level", entry.level)
         rows.append(("level", e(f"{en} ({ko})")))
     if province:
         rows.append(("province", e(f"{province.name_ko} / {province.name_en}")))

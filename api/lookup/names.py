@@ -45,19 +45,6 @@ from typing import Any
 
 from alliance_kg import iri
 
-# The administrative levels of local governments, in Korean and English.
-LEVEL_NAMES = {
-    "special-city": ("특별시", "special city"),
-    "metropolitan-city": ("광역시", "metropolitan city"),
-    "special-self-governing-city": ("특별자치시", "special self-governing city"),
-    "province": ("도", "province"),
-    "special-self-governing-province": ("특별자치도", "special self-governing province"),
-    "city": ("시", "city"),
-    "county": ("군", "county"),
-    "autonomous-district": ("자치구", "autonomous district"),
-    "administrative-city": ("행정시", "administrative city"),
-}
-
 # Longest first, so that 특례시 is stripped before 시. One suffix only, and never the whole name.
 KOREAN_SUFFIXES = ("특별자치시", "특별자치도", "특례시", "광역시", "특별시", "시", "군", "구", "도")
 ENGLISH_SUFFIXES = (

@@ -9,14 +9,13 @@ from collections import Counter
 
 from alliance_kg.api.deps import PROBLEMS, lookup
 from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
-from alliance_kg.api.lookup.names import LEVEL_NAMES
 from alliance_kg.api.lookup.service import v
 from alliance_kg.api.web.drawing import KINDS, esc
 from alliance_kg.api.web.pages import a, layout, name, t
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from alliance_kg import coverage
+from alliance_kg import coverage, vocabulary
 
 router = APIRouter()
 
@@ -134,7 +133,7 @@ def _provinces(report: coverage.Coverage, names: dict[str, tuple[str, str]]) -> 
 
 def _governments(report: coverage.Coverage, names: dict[str, tuple[str, str]]) -> str:
     def row(g: coverage.Government) -> str:
-        level = LEVEL_NAMES.get(g.level, (g.level, g.level))
+        level = vocabulary.concept("level", g.level)
         page = (
             f'<a href="{esc(g.page)}" rel="nofollow">{t("있음", "found")}</a>'
             if g.page

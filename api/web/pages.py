@@ -26,14 +26,14 @@ from xml.sax.saxutils import quoteattr
 from alliance_kg.api import models
 from alliance_kg.api.deps import PROBLEMS, lookup
 from alliance_kg.api.http.problems import Problem
-from alliance_kg.api.lookup.names import LEVEL_NAMES, MAX_KEY, slug_of
+from alliance_kg.api.lookup.names import MAX_KEY, slug_of
 from alliance_kg.api.lookup.service import Lookup, check_key, v
 from alliance_kg.api.web import drawing
 from alliance_kg.api.web.drawing import KINDS, esc
 from fastapi import APIRouter, Query, Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from alliance_kg import dataset, iri
+from alliance_kg import dataset, iri, vocabulary
 
 router = APIRouter()
 STATIC = Path(__file__).parent / "static"
@@ -693,7 +693,7 @@ async def municipality_page(
 
     me = place(detail)
     parent = index.get(detail.parent) if detail.parent else None
-    ko, en = LEVEL_NAMES.get(detail.level or "", (detail.level or "", detail.level or ""))
+    ko, en = vocabulary.concept("level", detail.level or "")
     level = (ko, en[:1].upper() + en[1:])
     rows = [
         ("한국어 이름", "Korean name", esc(detail.name_ko or "")),
