@@ -28,12 +28,21 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from alliance_kg.api.deps import lookup
 from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.lookup import names
 from fastapi import APIRouter
+from pydantic import (
+    BaseModel,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -204,6 +213,110 @@ def entity_class(entry: names.Entry) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# Request bodies: a batch of queries, and a data extension
+
+
+class EntityValue(BaseModel):
+    """An entity as a property value, ``{"id": "pohang", "name": "포항시"}``."""
+
+    id: StrictStr
+
+
+PropertyValue = StrictStr | StrictInt | StrictFloat | StrictBool | EntityValue
+
+
+class PropertyCondition(BaseModel):
+    """A property a candidate should have: ``{"pid": "province", "v": "경상남도"}``."""
+
+    pid: StrictStr
+    v: PropertyValue | list[PropertyValue]
+
+    def values(self) -> list[str]:
+        """The values as text (a boolean as ``true``), the empty ones left out."""
+        items = self.v if isinstance(self.v, list) else [self.v]
+        texts = [
+            item.id
+            if isinstance(item, EntityValue)
+            else str(item).lower()
+            if isinstance(item, bool)
+            else str(item)
+            for item in items
+        ]
+        return [unicodedata.normalize("NFC", x).strip() for x in texts if x.strip()]
+
+
+class ReconciliationQuery(BaseModel):
+    """One query of a batch; ``{}`` and a blank ``query`` are an empty cell of a column."""
+
+    query: StrictStr = ""
+    type: StrictStr | list[StrictStr] | None = None
+    limit: float = Field(5, ge=0, strict=True, allow_inf_nan=False)
+    properties: list[PropertyCondition] | None = None
+    type_strict: StrictStr | None = None  # accepted and not needed: types are never loose
+
+
+class ExtendedProperty(BaseModel):
+    id: StrictStr
+
+
+class Extension(BaseModel):
+    """A data extension request: ``{"ids": ["pohang"], "properties": [{"id": "code"}]}``."""
+
+    ids: list[StrictStr]
+    properties: list[ExtendedProperty] = []
+
+
+# What each field must be, as a 400 says it.
+MUST_BE = {
+    "query": "a string",
+    "type": "a type id or a list of them",
+    "limit": "a non-negative number",
+    "properties": "a list",
+    "pid": "a property id",
+    "v": "a string, number, boolean or {id}, or a list of them",
+    "type_strict": "a string",
+    "ids": "a list of string ids",
+    "id": "a string",
+}
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def parsed(model: type[Body], name: str, value: Any, slug: str) -> Body:
+    """A request body as its model, or a 400 naming the field that is wrong.
+
+    >>> parsed(ReconciliationQuery, "q0", {"query": "포항", "limit": 3}, "bad-query").limit
+    3.0
+    >>> parsed(ReconciliationQuery, "q0", {"query": "포항", "limit": -1}, "bad-query")
+    Traceback (most recent call last):
+    ...
+    alliance_kg.api.http.problems.Problem: q0: limit must be a non-negative number.
+    >>> parsed(ReconciliationQuery, "q1", {"properties": [{"v": "경남"}]}, "bad-query")
+    Traceback (most recent call last):
+    ...
+    alliance_kg.api.http.problems.Problem: q1: properties[0].pid is missing.
+    """
+    try:
+        return model.model_validate(value)
+    except ValidationError as e:
+        error = e.errors()[0]
+    # The location holds field names, list positions and, for a union, the member tried.
+    path = field = field_path = ""
+    for part in error["loc"]:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in MUST_BE:
+            path = f"{path}.{part}" if path else part
+            field, field_path = part, path
+    if error["type"] == "model_type":
+        what = f"{path} must be a JSON object" if path else "must be a JSON object"
+    elif error["type"] == "missing":
+        what = f"{path} is missing"
+    else:
+        what = f"{field_path} must be {MUST_BE[field]}"
+    raise Problem(400, f"{name}: {what}." if path else f"{name} {what}.", slug=slug)
+
+
+# --------------------------------------------------------------------------------------------
 # Conditions and scoring
 
 
@@ -237,13 +350,11 @@ def entity_types(entry: names.Entry) -> list[dict[str, str]]:
     return types
 
 
-def _type_ids(value: Any) -> set[str]:
+def _type_ids(value: str | list[str] | None) -> set[str]:
     """The known type ids a query asks for (short forms accepted); unknown ones are ignored."""
     wanted = value if isinstance(value, list) else [value] if value else []
     known = set()
     for t in wanted:
-        if not isinstance(t, str):
-            raise Problem(400, "A type must be a string or a list of strings.", slug="bad-query")
         t = t.strip()
         for candidate in (t, iri.term(t), LEVEL + t):
             if candidate in TYPE_NAMES:
@@ -261,24 +372,6 @@ def _has_type(entry: names.Entry, types: set[str]) -> bool:
     if iri.term("KoreanLocalGovernment") in types and cls == iri.term("AdministrativeCity"):
         return True
     return bool(entry.level) and LEVEL + entry.level in types
-
-
-def _values(v: Any) -> list[str]:
-    """A property value (string, number, boolean, {id, name} or a list of them) as strings."""
-    items = v if isinstance(v, list) else [v]
-    out = []
-    for item in items:
-        if isinstance(item, dict):
-            if "id" not in item:
-                raise Problem(400, "An entity value needs an id.", slug="bad-query")
-            out.append(str(item["id"]))
-        elif isinstance(item, bool):
-            out.append(str(item).lower())
-        elif isinstance(item, int | float | str):
-            out.append(str(item))
-        else:
-            raise Problem(400, f"Unsupported property value: {item!r}", slug="bad-query")
-    return [unicodedata.normalize("NFC", x).strip() for x in out if str(x).strip()]
 
 
 def regions(cat: Catalog, value: str) -> list[names.Entry]:
@@ -369,28 +462,15 @@ class Candidate:
     contradicted: bool = False
 
 
-def reconcile_one(cat: Catalog, q: dict[str, Any]) -> list[dict[str, Any]]:
+def reconcile_one(cat: Catalog, q: ReconciliationQuery) -> list[dict[str, Any]]:
     """The ranked candidates of one query, as 0.2 result objects."""
-    if not isinstance(q, dict):
-        raise Problem(400, "Each query must be a JSON object.", slug="bad-query")
-    text = q.get("query", "")
-    if not isinstance(text, str):
-        raise Problem(400, "query must be a string.", slug="bad-query")
-    text = unicodedata.normalize("NFC", text).strip()
-    limit = q.get("limit", 5)
-    if isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 0:
-        raise Problem(400, "limit must be a non-negative number.", slug="bad-query")
-    limit = min(int(limit), MAX_LIMIT)
-    types = _type_ids(q.get("type"))
-    props = q.get("properties", []) or []
-    if not isinstance(props, list):
-        raise Problem(400, "properties must be a list.", slug="bad-query")
+    text = unicodedata.normalize("NFC", q.query).strip()
+    limit = min(int(q.limit), MAX_LIMIT)
+    types = _type_ids(q.type)
     conditions: list[tuple[str, list[str]]] = []
-    for p in props:
-        if not isinstance(p, dict) or "pid" not in p or "v" not in p:
-            raise Problem(400, "Each property needs a pid and a v.", slug="bad-query")
-        pid = PID_ALIASES.get(str(p["pid"]), str(p["pid"]))
-        values = _values(p["v"])
+    for p in q.properties or []:
+        pid = PID_ALIASES.get(p.pid, p.pid)
+        values = p.values()
         if pid in PROPERTY and PROPERTY[pid].condition and values:
             conditions.append((pid, values))
     if not text and not conditions:
@@ -484,28 +564,22 @@ async def _partners(request: Request, cat: Catalog, entry: names.Entry) -> list[
     return sorted(seen.values(), key=lambda e: e.name_ko or e.slug)
 
 
-async def extend(request: Request, cat: Catalog, doc: Any) -> dict[str, Any]:
-    if not isinstance(doc, dict) or not isinstance(doc.get("ids"), list):
-        raise Problem(400, "extend needs an object with ids and properties.", slug="bad-extend")
-    ids, props = doc["ids"], doc.get("properties", [])
-    if not isinstance(props, list) or not all(isinstance(p, dict) and "id" in p for p in props):
-        raise Problem(400, "properties must be a list of {id}.", slug="bad-extend")
-    if len(ids) > MAX_IDS:
+async def extend(request: Request, cat: Catalog, body: Extension) -> dict[str, Any]:
+    if len(body.ids) > MAX_IDS:
         raise Problem(413, f"At most {MAX_IDS} ids in one request.", slug="too-many-ids")
     wanted = []
-    for p in props:
-        pid = PID_ALIASES.get(str(p["id"]), str(p["id"]))
+    for p in body.properties:
+        pid = PID_ALIASES.get(p.id, p.id)
         if pid not in PROPERTY or not PROPERTY[pid].extension:
             raise Problem(
                 400,
-                f"Unknown property {p['id']!r}; see {request.url_for('reconcile_properties')}.",
+                f"Unknown property {p.id!r}; see {request.url_for('reconcile_properties')}.",
                 slug="bad-extend",
             )
-        wanted.append((str(p["id"]), pid))
+        wanted.append((p.id, pid))
     meta = [{"id": given, "name": PROPERTY[pid].en} for given, pid in wanted]
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for raw in ids:
-        key = str(raw)
+    for key in body.ids:
         entry = cat.entry(key)
         row: dict[str, list[dict[str, Any]]] = {}
         coords: tuple[float, float] | None = None
@@ -643,19 +717,16 @@ async def service(request: Request) -> Response:
             raise Problem(400, "queries must be a JSON object of queries.", slug="bad-query")
         if len(batch) > MAX_QUERIES:
             raise Problem(413, f"At most {MAX_QUERIES} queries in one batch.", slug="too-many")
+        queries = {
+            key: parsed(ReconciliationQuery, str(key), q, "bad-query") for key, q in batch.items()
+        }
         cat = await catalog(request)
-        answers = {}
-        for key, q in batch.items():
-            try:
-                answers[key] = {"result": reconcile_one(cat, q)}
-            except Problem as p:
-                raise Problem(p.status, f"{key}: {p.detail}", slug="bad-query") from None
+        answers = {key: {"result": reconcile_one(cat, q)} for key, q in queries.items()}
         return _json(request, answers, params)
     if "extend" in params:
+        body = parsed(Extension, "extend", _parse("extend", params["extend"]), "bad-extend")
         cat = await catalog(request)
-        return _json(
-            request, await extend(request, cat, _parse("extend", params["extend"])), params
-        )
+        return _json(request, await extend(request, cat, body), params)
     return _json(request, manifest(request), params)
 
 

@@ -280,6 +280,34 @@ def test_bad_requests_are_problems(client, params):
         assert r.json()["status"] == r.status_code
 
 
+@pytest.mark.parametrize(
+    ("params", "detail"),
+    [
+        ({"queries": '{"q0": 5}'}, "q0 must be a JSON object."),
+        ({"queries": '{"q0": {"query": 5}}'}, "q0: query must be a string."),
+        ({"queries": '{"q0": {"limit": true}}'}, "q0: limit must be a non-negative number."),
+        ({"queries": '{"q0": {"type": [3]}}'}, "q0: type must be a type id or a list of them."),
+        (
+            {"queries": '{"q0": {"properties": [{"pid": "code"}]}}'},
+            "q0: properties[0].v is missing.",
+        ),
+        (
+            {"queries": '{"q0": {"properties": [{"pid": "code", "v": [[1]]}]}}'},
+            "q0: properties[0].v must be a string, number, boolean or {id}, or a list of them.",
+        ),
+        ({"extend": '{"ids": "pohang"}'}, "extend: ids must be a list of string ids."),
+        (
+            {"extend": '{"ids": [], "properties": ["code"]}'},
+            "extend: properties[0] must be a JSON object.",
+        ),
+    ],
+)
+def test_a_bad_request_names_the_query_and_the_field(client, params, detail):
+    r = client.post("/reconcile", data=params)
+    assert r.status_code == 400
+    assert r.json()["detail"] == detail
+
+
 def test_other_bad_inputs(client):
     r = client.post("/reconcile", content=b"x", headers={"Content-Type": "text/plain"})
     assert r.status_code == 415
