@@ -23,7 +23,7 @@ import asyncio
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from alliance_kg.api import models
 from alliance_kg.api.http.problems import Problem
@@ -31,6 +31,8 @@ from alliance_kg.api.lookup.backend import Backend, BackendError, plain
 from alliance_kg.api.lookup.names import MAX_KEY, Entry, NameIndex, slug_of
 
 from alliance_kg import canned, iri
+
+T = TypeVar("T")
 
 # --------------------------------------------------------------------------------------------
 # From rows to objects
@@ -57,8 +59,19 @@ def grouped(rows: list[dict], key: str) -> dict[str, list[dict]]:
     return out
 
 
-def aliases(rows: list[dict]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(a for r in rows if (a := v(r, "alias"))))
+def entry_of(entity: str, rows: list[dict], **fields: Any) -> Entry:
+    """An index entry from an entity's rows (nameKo or title, nameEn, alias and wikidata
+    columns), with the other fields given."""
+    first = rows[0]
+    return Entry(
+        id=entity,
+        slug=slug_of(entity),
+        name_ko=v(first, "nameKo") or v(first, "title"),
+        name_en=v(first, "nameEn"),
+        aliases=tuple(dict.fromkeys(a for r in rows if (a := v(r, "alias")))),
+        wikidata=qid(v(first, "wikidata")),
+        **fields,
+    )
 
 
 def municipality_entries(rows: list[dict]) -> list[Entry]:
@@ -67,19 +80,15 @@ def municipality_entries(rows: list[dict]) -> list[Entry]:
         first = rs[0]
         cls = v(first, "class") or ""
         level = v(first, "level")
+        country = v(first, "country") or (None if cls.endswith("ForeignLocalGovernment") else "KR")
         entries.append(
-            Entry(
-                id=m,
-                slug=slug_of(m),
-                name_ko=v(first, "nameKo"),
-                name_en=v(first, "nameEn"),
-                aliases=aliases(rs),
+            entry_of(
+                m,
+                rs,
                 code=v(first, "code"),
-                wikidata=qid(v(first, "wikidata")),
                 level=slug_of(level) if level else None,
                 parent=v(first, "parent"),
-                country=v(first, "country")
-                or (None if cls.endswith("ForeignLocalGovernment") else "KR"),
+                country=country,
                 kind="municipality",
             )
         )
@@ -87,35 +96,25 @@ def municipality_entries(rows: list[dict]) -> list[Entry]:
 
 
 def named_entries(id_var: str, kind: str) -> Callable[[list[dict]], list[Entry]]:
-    """An index builder for a list query with nameKo, nameEn, alias and wikidata columns."""
+    """An index builder for a list query of one kind of entity, its columns kept as extras."""
 
     def build(rows: list[dict]) -> list[Entry]:
-        out = []
-        for x, rs in grouped(rows, id_var).items():
-            first = rs[0]
-            out.append(
-                Entry(
-                    id=x,
-                    slug=slug_of(x),
-                    name_ko=v(first, "nameKo") or v(first, "title"),
-                    name_en=v(first, "nameEn"),
-                    aliases=aliases(rs),
-                    wikidata=qid(v(first, "wikidata")),
-                    kind=kind,
-                    extra={k: t["value"] for k, t in first.items()},
-                )
-            )
-        return out
+        return [
+            entry_of(x, rs, kind=kind, extra={k: t["value"] for k, t in rs[0].items()})
+            for x, rs in grouped(rows, id_var).items()
+        ]
 
     return build
 
 
+def names_of(e: Entry) -> dict[str, Any]:
+    """The fields every model of a named entity starts with."""
+    return {"id": e.id, "slug": e.slug, "name_ko": e.name_ko, "name_en": e.name_en}
+
+
 def municipality(e: Entry) -> models.Municipality:
     return models.Municipality(
-        id=e.id,
-        slug=e.slug,
-        name_ko=e.name_ko,
-        name_en=e.name_en,
+        **names_of(e),
         wikidata=e.wikidata,
         level=e.level,
         code=e.code,
@@ -132,6 +131,12 @@ def item_ref(row: dict, var: str = "item") -> models.Ref:
     return ref(v(row, var) or "", v(row, var + "Ko"), v(row, var + "En"))
 
 
+def per_item(rows: list[dict], make: Callable[[dict], T]) -> list[T]:
+    """One object per item of a section, made from its last row, in the order items first
+    appear."""
+    return list({v(r, "item"): make(r) for r in rows}.values())
+
+
 def sources_of(rows: list[dict]) -> list[models.SourceRef]:
     seen: dict[str, models.SourceRef] = {}
     for r in rows:
@@ -144,10 +149,7 @@ def sources_of(rows: list[dict]) -> list[models.SourceRef]:
 def alliance_model(e: Entry) -> models.Alliance:
     x = e.extra
     return models.Alliance(
-        id=e.id,
-        slug=e.slug,
-        name_ko=e.name_ko,
-        name_en=e.name_en,
+        **names_of(e),
         kind=x.get("kind", "alliance"),
         aliases=list(e.aliases),
         wikidata=e.wikidata,
@@ -159,10 +161,7 @@ def alliance_model(e: Entry) -> models.Alliance:
 
 def industry_model(e: Entry) -> models.Industry:
     return models.Industry(
-        id=e.id,
-        slug=e.slug,
-        name_ko=e.name_ko,
-        name_en=e.name_en,
+        **names_of(e),
         aliases=list(e.aliases),
         broader=e.extra.get("broader"),
         wikidata=e.wikidata,
@@ -172,10 +171,7 @@ def industry_model(e: Entry) -> models.Industry:
 
 def legislation_model(e: Entry) -> models.Legislation:
     return models.Legislation(
-        id=e.id,
-        slug=e.slug,
-        name_ko=e.name_ko,
-        name_en=e.name_en,
+        **names_of(e),
         kind=e.extra.get("kind", "bill"),
         aliases=list(e.aliases),
         status=e.extra.get("status"),
@@ -498,33 +494,30 @@ class Lookup:
                         position=int(pos), text_ko=v(r, "detailKo"), text_en=v(r, "detailEn")
                     )
                 )
-        units = {
-            v(r, "item"): models.Unit(
-                **item_ref(r).model_dump(),
-                kind=v(r, "kind") or "",
-                founded=v(r, "since"),
-                seat=v(r, "seat"),
-                staff=int(v(r, "staff") or 0) or None,
-            )
-            for r in by.get("unit", [])
-        }
-        members = {
-            v(r, "item"): models.Member(
-                member=item_ref(r), since=v(r, "since"), until=v(r, "until")
-            )
-            for r in by.get("member", [])
-        }
-        legislation = {
-            v(r, "item"): models.LegislationRef(**item_ref(r).model_dump(), status=v(r, "kind"))
-            for r in by.get("legislation", [])
-        }
         return models.AllianceDetail(
             alliance=alliance_model(e),
-            members=list(members.values()),
-            units=list(units.values()),
+            members=per_item(
+                by.get("member", []),
+                lambda r: models.Member(
+                    member=item_ref(r), since=v(r, "since"), until=v(r, "until")
+                ),
+            ),
+            units=per_item(
+                by.get("unit", []),
+                lambda r: models.Unit(
+                    **item_ref(r).model_dump(),
+                    kind=v(r, "kind") or "",
+                    founded=v(r, "since"),
+                    seat=v(r, "seat"),
+                    staff=int(v(r, "staff") or 0) or None,
+                ),
+            ),
             meetings=list(meetings.values()),
             declarations=list(declarations.values()),
-            legislation=list(legislation.values()),
+            legislation=per_item(
+                by.get("legislation", []),
+                lambda r: models.LegislationRef(**item_ref(r).model_dump(), status=v(r, "kind")),
+            ),
             sources=sources_of(sources),
         )
 
@@ -555,10 +548,9 @@ class Lookup:
         for r in by.get("company", []):
             c = companies.setdefault(v(r, "item") or "", models.Company(**item_ref(r).model_dump()))
             c.sites.append(site(v(r, "site") or ""))
-        cities = {v(r, "item"): item_ref(r) for r in by.get("city", [])}
         return models.IndustryDetail(
             industry=industry_model(e),
-            cities=list(cities.values()),
+            cities=per_item(by.get("city", []), item_ref),
             designations=list(designations.values()),
             companies=list(companies.values()),
             sources=sources_of(sources),
