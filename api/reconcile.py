@@ -12,10 +12,13 @@ Entities are the local governments of the graph, Korean and foreign; their ids a
 (``pohang``), so the view URL is ``https://w3id.org/alliance-kg/id/municipality/{{id}}``. Full
 IRIs and QIDs are accepted wherever an id is.
 
-Scoring reuses the REST API's name index (:mod:`alliance_kg.api.lookup.names`): an exact name,
-alias, slug, code or
-QID scores 100, a name with its administrative suffix stripped (포항 → 포항시, Pohang-si → Pohang)
-95, prefixes 60–80 and substrings 40. A property condition the candidate contradicts takes 50
+Request bodies (a batch of queries, a data extension) are read into pydantic models; a bad one
+is a 400 problem naming the query and the field (``q0: limit must be a non-negative number.``).
+
+Scoring reuses the name index of the lookup service (:mod:`alliance_kg.api.lookup.service`),
+shared with ``/municipalities``: an exact name, alias, slug, code or QID scores 100, a name
+with its administrative suffix stripped (포항 → 포항시, Pohang-si → Pohang) 95, prefixes 60–80
+and substrings 40. A property condition the candidate contradicts takes 50
 off, one the graph cannot check takes 10 off. A candidate is a ``match`` only when it scores
 95 or more and no other candidate scores as much: the two 고성군 (Gangwon, Gyeongnam) stay two
 candidates without a match until a province, code or QID tells them apart.
