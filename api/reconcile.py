@@ -23,7 +23,6 @@ candidates without a match until a province, code or QID tells them apart.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import unicodedata
@@ -32,6 +31,7 @@ from typing import Any
 
 from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.lookup import names
+from alliance_kg.api.web import render
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -747,17 +747,6 @@ async def propose_properties(request: Request) -> Response:
     )
 
 
-_PREVIEW = """<!doctype html>
-<html lang="ko"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font:13px/1.4 system-ui,sans-serif;margin:8px}}h1{{font-size:16px;margin:0 0 4px}}
-dl{{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:6px 0}}dt{{color:#666}}
-dd{{margin:0}}</style></head><body>
-<h1>{title}</h1>
-<dl>{rows}</dl>
-</body></html>
-"""
-
-
 @router.get("/preview", name="reconcile_preview", response_class=HTMLResponse)
 async def preview(request: Request) -> Response:
     """A small HTML card of one entity, for OpenRefine's preview pop-up."""
@@ -771,29 +760,14 @@ async def preview(request: Request) -> Response:
     province = cat.province(entry)
     coords = await _coordinates(request, entry)
     partners = await _partners(request, cat, entry)
-    e = html.escape
-    rows = [("", e(entry.name_en or ""))]
-    if entry.level:
-        ko, en = names.LEVEL_NAMES.get(entry.level, (entry.level, entry.level))
-        rows.append(("level", e(f"{en} ({ko})")))
-    if province:
-        rows.append(("province", e(f"{province.name_ko} / {province.name_en}")))
-    if entry.country and entry.country != "KR":
-        rows.append(("country", e(entry.country)))
-    if entry.code:
-        rows.append(("code", e(entry.code)))
-    if entry.wikidata:
-        url = "https://www.wikidata.org/wiki/" + entry.wikidata
-        rows.append(("Wikidata", f'<a href="{e(url)}" target="_blank">{e(entry.wikidata)}</a>'))
-    if coords:
-        rows.append(("coordinates", e(f"{coords[0]:.4f}, {coords[1]:.4f}")))
-    if partners:
-        shown = ", ".join(e(p.name_ko or p.slug) for p in partners[:8])
-        more = f" and {len(partners) - 8} more" if len(partners) > 8 else ""
-        rows.append(("partners", f"{len(partners)}: {shown}{more}"))
-    rows.append(("IRI", f'<a href="{e(entry.id)}" target="_blank">{e(entry.id)}</a>'))
-    body = _PREVIEW.format(
-        title=e(display_name(entry)),
-        rows="".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows),
+    level = names.LEVEL_NAMES.get(entry.level, (entry.level, entry.level)) if entry.level else None
+    body = render.render(
+        "reconcile-preview.html",
+        entry=entry,
+        title=display_name(entry),
+        level=level,
+        province=province,
+        coordinates=coords,
+        partners=partners,
     )
     return HTMLResponse(body, headers=CORS)
