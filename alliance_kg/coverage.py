@@ -76,7 +76,7 @@ TOTALS = [  # key, Korean, English: the order in which totals are shown
     ("international-ties", "국제 관계", "international ties"),
     ("domestic-ties", "국내 관계", "domestic ties"),
     ("ended-ties", "종료된 관계", "ended ties"),
-    ("foreign-governments", "해외 지방정부", "foreign local governments"),
+    ("foreign-governments", "외국 지방정부", "foreign local governments"),
     ("countries", "국가", "countries"),
     ("foreign-sister-partners", "자매결연 해외 도시", "foreign sister-city partners"),
     ("foreign-friendship-partners", "우호교류 해외 도시", "foreign friendship-city partners"),

@@ -104,7 +104,7 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     from alliance_kg.api import reconcile
 
     app.include_router(reconcile.router)
-    from alliance_kg.api.web import publishing
+    from alliance_kg.api.web.views import publishing
 
     app.include_router(publishing.router)
     from alliance_kg.api.routes import ROUTERS, entities
@@ -113,9 +113,9 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
         app.include_router(rest_router)
     app.include_router(entities.router)
     from alliance_kg.api.routes import coverage
-    from alliance_kg.api.web import pages
+    from alliance_kg.api.web import views
 
-    app.include_router(pages.router)
+    app.include_router(views.router)
     app.include_router(coverage.router)
     if settings.yasgui_dir is not None and settings.yasgui_dir.is_dir():
         app.mount("/static/yasgui", StaticFiles(directory=settings.yasgui_dir), name="yasgui")

@@ -26,7 +26,6 @@ candidates without a match until a province, code or QID tells them apart.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import unicodedata
@@ -36,6 +35,7 @@ from typing import Any, TypeVar
 from alliance_kg.api.deps import lookup
 from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.lookup import names
+from alliance_kg.api.web import render
 from fastapi import APIRouter
 from pydantic import (
     BaseModel,
@@ -67,12 +67,6 @@ CORS = {"Access-Control-Allow-Origin": "*"}
 # --------------------------------------------------------------------------------------------
 # Types and properties
 
-CLASSES = {
-    "LocalGovernment": ("지방정부", "local government"),
-    "KoreanLocalGovernment": ("대한민국 지방자치단체", "South Korean local government"),
-    "AdministrativeCity": ("행정시", "administrative city"),
-    "ForeignLocalGovernment": ("외국 지방정부", "foreign local government"),
-}
 LEVEL_WORDS = {
     "구": "autonomous-district",
     "district": "autonomous-district",
@@ -140,17 +134,17 @@ PID_ALIASES = {"P131": "in", "P17": "country", "P190": "partners", "P625": "coor
 
 def _type_list() -> list[dict[str, Any]]:
     """Our classes of local government, and the administrative levels as narrower types."""
-    base = {"id": iri.term("LocalGovernment"), "name": "local government (지방정부)"}
-    korean = {
-        "id": iri.term("KoreanLocalGovernment"),
-        "name": "South Korean local government (대한민국 지방자치단체)",
-    }
-    types = [base, {**korean, "broader": [base]}]
+
+    def of(name: str) -> dict[str, Any]:
+        ko, en = vocabulary.class_label(name)
+        return {"id": iri.term(name), "name": f"{en} ({ko})"}
+
+    base = of("LocalGovernment")
+    types = [base, {**of("KoreanLocalGovernment"), "broader": [base]}]
     types += [
-        {"id": iri.term(name), "name": f"{en} ({ko})", "broader": [base]}
-        for name, (ko, en) in CLASSES.items()
-        if name in ("AdministrativeCity", "ForeignLocalGovernment")
+        {**of(name), "broader": [base]} for name in ("AdministrativeCity", "ForeignLocalGovernment")
     ]
+    korean = types[1]
     types += [
         {"id": LEVEL + slug, "name": f"{en} ({ko})", "broader": [korean]}
         for slug, (ko, en) in vocabulary.scheme("level").items()
@@ -809,17 +803,6 @@ async def propose_properties(request: Request) -> Response:
     )
 
 
-_PREVIEW = """<!doctype html>
-<html lang="ko"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font:13px/1.4 system-ui,sans-serif;margin:8px}}h1{{font-size:16px;margin:0 0 4px}}
-dl{{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:6px 0}}dt{{color:#666}}
-dd{{margin:0}}</style></head><body>
-<h1>{title}</h1>
-<dl>{rows}</dl>
-</body></html>
-"""
-
-
 @router.get("/preview", name="reconcile_preview", response_class=HTMLResponse)
 async def preview(request: Request) -> Response:
     """A small HTML card of one entity, for OpenRefine's preview pop-up."""
@@ -833,29 +816,14 @@ async def preview(request: Request) -> Response:
     province = cat.province(entry)
     coords = await _coordinates(request, entry)
     partners = await _partners(request, cat, entry)
-    e = html.escape
-    rows = [("", e(entry.name_en or ""))]
-    if entry.level:
-        ko, en = vocabulary.concept("level", entry.level)
-        rows.append(("level", e(f"{en} ({ko})")))
-    if province:
-        rows.append(("province", e(f"{province.name_ko} / {province.name_en}")))
-    if entry.country and entry.country != "KR":
-        rows.append(("country", e(entry.country)))
-    if entry.code:
-        rows.append(("code", e(entry.code)))
-    if entry.wikidata:
-        url = "https://www.wikidata.org/wiki/" + entry.wikidata
-        rows.append(("Wikidata", f'<a href="{e(url)}" target="_blank">{e(entry.wikidata)}</a>'))
-    if coords:
-        rows.append(("coordinates", e(f"{coords[0]:.4f}, {coords[1]:.4f}")))
-    if partners:
-        shown = ", ".join(e(p.name_ko or p.slug) for p in partners[:8])
-        more = f" and {len(partners) - 8} more" if len(partners) > 8 else ""
-        rows.append(("partners", f"{len(partners)}: {shown}{more}"))
-    rows.append(("IRI", f'<a href="{e(entry.id)}" target="_blank">{e(entry.id)}</a>'))
-    body = _PREVIEW.format(
-        title=e(display_name(entry)),
-        rows="".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows),
+    level = vocabulary.concept("level", entry.level) if entry.level else None
+    body = render.render(
+        "reconcile-preview.html",
+        entry=entry,
+        title=display_name(entry),
+        level=level,
+        province=province,
+        coordinates=coords,
+        partners=partners,
     )
     return HTMLResponse(body, headers=CORS)

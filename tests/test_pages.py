@@ -129,7 +129,7 @@ def test_graphml_export(rest_client):
     assert "pohang" in nodes and "yongin" in nodes
     assert nodes["pohang"]["name_ko"] == "포항시" and nodes["pohang"]["code"] == "47110"
     assert all(e["source"] in nodes and e["target"] in nodes for e in edges)
-    assert {e["kind"] for e in edges} <= set(drawing.KINDS)
+    assert {e["kind"] for e in edges} <= set(drawing.KIND_COLOURS)
     pair = [e for e in edges if {e["source"], e["target"]} == {"pohang", "yongin"}]
     assert any(e["kind"] == "friendship-city" and e.get("year") == "2024" for e in pair)
 

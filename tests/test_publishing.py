@@ -271,6 +271,6 @@ def test_pages_carry_the_license_and_attribution(rest_client, path):
         "PublicDataReader",
         "code.go.kr",
         "Wikidata",
-        "Who&#x27;s On First",
+        "Who&#39;s On First",
     ):
         assert needed in text, needed

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +27,9 @@ from alliance_kg.api.http.negotiation import (
     not_acceptable,
 )
 from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.web.views import query as query_view
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from alliance_kg.sparql_text import (
     MAX_NESTING,
@@ -419,19 +418,7 @@ def example_queries(directory: Path) -> list[dict[str, str]]:
 
 
 def query_page(request: Request) -> Response:
-    settings = request.app.state.settings
-    template = (Path(__file__).parent.parent / "web" / "static" / "query.html").read_text(
-        encoding="utf-8"
-    )
-    examples = example_queries(settings.queries_dir)
+    examples = example_queries(request.app.state.settings.queries_dir)
     if not examples:
         examples = [{"name": "Query", "query": "SELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"}]
-    data = json.dumps(examples, ensure_ascii=False).replace("<", "\\u003c")
-    have_yasgui = settings.yasgui_dir is not None and settings.yasgui_dir.is_dir()
-    page = (
-        template.replace("{{examples}}", data)
-        .replace("{{yasgui}}", "true" if have_yasgui else "false")
-        .replace("{{mode}}", "scratch store (writable)" if settings.scratch else "read-only")
-        .replace("{{endpoint}}", html.escape(endpoint_url(request)))
-    )
-    return HTMLResponse(page, headers={"Vary": "Accept"})
+    return query_view.page(request, examples, endpoint_url(request))

@@ -1,6 +1,7 @@
 """Server-side SVG for the web pages: the outline of Korea, maps of ties, a partner network
 picture and a membership timeline. Every picture is a string of SVG with a ``viewBox``, scaled by
-CSS to the width of the page; every text in it is escaped.
+CSS to the width of the page; every text in it is escaped, so the pictures are :class:`Markup` that
+templates insert as they are. Names of tie kinds come from :mod:`alliance_kg.vocabulary`.
 
 The outline comes from Natural Earth's 1:10m Admin 0 countries (public domain), as redistributed
 in TopoJSON by the npm package ``world-atlas`` (ISC), installed into ``node_modules/`` by
@@ -22,29 +23,47 @@ import html
 import json
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from alliance_kg import paths
+from markupsafe import Markup
+
+from alliance_kg import paths, vocabulary
 
 WORLD_ATLAS = paths.ROOT / "node_modules" / "world-atlas" / "countries-10m.json"
 # ISO 3166-1 numeric ids in the atlas: South Korea, North Korea, Japan, China.
 SOUTH_KOREA, CONTEXT = "410", ("408", "392", "156")
 
-# Tie kinds: colour, Korean, English (the legend and the filters use the same order).
-KINDS: dict[str, tuple[str, str, str]] = {
-    "sister-city": ("#1f6fb2", "자매결연", "Sister city"),
-    "friendship-city": ("#2e9d4a", "우호도시", "Friendship city"),
-    "letter-of-intent": ("#e07b00", "협약 의향", "Letter of intent"),
-    "cooperation": ("#8a4fbf", "협력 협약", "Cooperation"),
-    "alliance-member": ("#d33b3b", "동맹", "Alliance"),
-    "union-member": ("#8c5a3c", "특별지방자치단체", "Special local government"),
+# The colour of each kind of tie, in the order of the legend and the filters; their names come
+# from the ontology (kind_label).
+KIND_COLOURS: dict[str, str] = {
+    "sister-city": "#1f6fb2",
+    "friendship-city": "#2e9d4a",
+    "letter-of-intent": "#e07b00",
+    "cooperation": "#8a4fbf",
+    "alliance-member": "#d33b3b",
+    "union-member": "#8c5a3c",
 }
+# Ties through a shared membership are named by the class of the body shared.
+MEMBERSHIP_CLASSES = {"alliance-member": "Alliance", "union-member": "SpecialLocalGovernment"}
 
 
 def colour(kind: str) -> str:
-    return KINDS.get(kind, ("#666666", kind, kind))[0]
+    return KIND_COLOURS.get(kind, "#666666")
+
+
+def kind_label(kind: str) -> vocabulary.Label:
+    """The name of a kind of tie, as a legend shows it.
+
+    >>> kind_label("letter-of-intent")
+    Label(ko='교류 의향서', en='Letter of intent')
+    >>> kind_label("union-member").en
+    'Special local government'
+    """
+    if kind in MEMBERSHIP_CLASSES:
+        return vocabulary.class_label(MEMBERSHIP_CLASSES[kind]).capitalized()
+    return vocabulary.concept("agreement-kind", kind).capitalized()
 
 
 def esc(text: object) -> str:
@@ -196,7 +215,7 @@ def korea_map(
     label_all: bool = False,
     css_id: str = "map",
     title: tuple[str, str] = ("지도", "Map"),
-) -> str:
+) -> Markup:
     """Korea with a dot for each place that has coordinates in view and a line for each edge
     between two such places (coloured by kind; several ties of one pair bend apart)."""
     p = KOREA
@@ -271,7 +290,7 @@ def korea_map(
         f'<text class="credit" x="{w - 6:.0f}" y="{h - 6:.0f}" text-anchor="end">'
         "Natural Earth (public domain)</text></svg>"
     )
-    return "".join(out)
+    return Markup("".join(out))
 
 
 def text_width(text: str, size: float) -> float:
@@ -333,8 +352,8 @@ def _curve(a: tuple[float, float], b: tuple[float, float], n: int, e: Edge, labe
     bend = (0, 14, -14, 28, -28, 42, -42)[n % 7]
     cx, cy = (x1 + x2) / 2 - dy / length * bend, (y1 + y2) / 2 + dx / length * bend
     d = f"M{x1:.1f},{y1:.1f}Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}"
-    name = KINDS.get(e.kind, ("", e.kind, e.kind))
-    tip = f"{name[1]} · {name[2]}" + (f" ({e.since})" if e.since else "")
+    name = kind_label(e.kind)
+    tip = f"{name.ko} · {name.en}" + (f" ({e.since})" if e.since else "")
     path = (
         f'<path class="edge" data-kind="{esc(e.kind)}" d="{d}" stroke="{colour(e.kind)}">'
         f"<title>{esc(tip)}</title></path>"
@@ -362,7 +381,7 @@ class Tie:
     foreign: bool = False
 
 
-def partner_network(centre: Place, ties: Sequence[Tie], css_id: str = "network") -> str:
+def partner_network(centre: Place, ties: Sequence[Tie], css_id: str = "network") -> Markup:
     """The city in the middle, its partners on a circle (grouped by kind), one edge per tie
     coloured by kind and labelled by the year it began."""
     size = 680.0
@@ -370,7 +389,7 @@ def partner_network(centre: Place, ties: Sequence[Tie], css_id: str = "network")
     radius = 220.0 if len(ties) > 8 else 170.0
     order: dict[str, int] = {}
     first_kind: dict[str, tuple[int, str]] = {}
-    kinds = list(KINDS)
+    kinds = list(KIND_COLOURS)
     for t in ties:
         rank = (kinds.index(t.kind) if t.kind in kinds else len(kinds), t.since or "9999")
         if t.partner.id not in first_kind or rank < first_kind[t.partner.id]:
@@ -417,21 +436,7 @@ def partner_network(centre: Place, ties: Sequence[Tie], css_id: str = "network")
         f"{bi(centre.name_ko, centre.name_en)}</text>"
     )
     out.append('<g class="nodes">' + "".join(nodes) + "</g></svg>")
-    return "".join(out)
-
-
-def legend(kinds: Iterable[str]) -> str:
-    """An HTML legend of the tie kinds that occur."""
-    present = set(kinds)
-    items = []
-    for k in KINDS:
-        if k in present:
-            c, ko, en = KINDS[k]
-            items.append(
-                f'<li><span class="swatch" style="background:{c}"></span>'
-                f'<span class="ko">{esc(ko)}</span><span class="en">{esc(en)}</span></li>'
-            )
-    return '<ul class="legend">' + "".join(items) + "</ul>"
+    return Markup("".join(out))
 
 
 # --------------------------------------------------------------------------------------------
@@ -456,7 +461,7 @@ def _years(date: str | None) -> float | None:
     return y + (month - 1) / 12 + (day - 1) / 365
 
 
-def timeline(spans: Sequence[Span], today: str, css_id: str = "timeline") -> str:
+def timeline(spans: Sequence[Span], today: str, css_id: str = "timeline") -> Markup:
     """One bar per member from the day it joined to the day it left (or today)."""
     starts = [s for x in spans if (s := _years(x.start)) is not None]
     now = _years(today) or 2025.0
@@ -500,4 +505,4 @@ def timeline(spans: Sequence[Span], today: str, css_id: str = "timeline") -> str
             f"<title>{esc(tip)}</title></rect>"
         )
     out.append("</svg>")
-    return "".join(out)
+    return Markup("".join(out))

@@ -1,7 +1,7 @@
 """Publishing: ``/cookbook``, ``/.well-known/void`` and ``/dumps/``.
 
-- ``/cookbook``: docs/cookbook.md as HTML (:mod:`alliance_kg.api.web.markdown`), with the license
-footer.
+- ``/cookbook``: docs/cookbook.md as HTML (markdown-it-py, CommonMark with tables; raw HTML in
+  the document is escaped), in the site's layout.
 - ``/.well-known/void``: the VoID and DCAT description of the dataset
   (:func:`alliance_kg.dataset.void_triples`), Turtle by default, or JSON-LD, N-Triples or RDF/XML
   by ``Accept`` or ``?format=`` (:mod:`alliance_kg.api.http.negotiation`).
@@ -16,15 +16,17 @@ the event loop never waits on them; ``alliance-kg export --dumps DIR`` writes th
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 from pathlib import Path
 
 import pyoxigraph as ox
 from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
 from alliance_kg.api.http.problems import Problem
-from alliance_kg.api.web import markdown, pages
+from alliance_kg.api.web import render
 from fastapi import APIRouter, Request
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from alliance_kg import cookbook, dataset
@@ -59,8 +61,9 @@ def base_url(request: Request) -> str:
 # --------------------------------------------------------------------------------------------
 # /cookbook
 
-_cookbook_cache: dict[tuple[Path, float], str] = {}
+_cookbook_cache: dict[tuple[Path, float], Markup] = {}
 _QUERY_LINK = re.compile(r"^(?:\.\./)?queries/([a-z0-9-]+)\.rq$")
+MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def _cookbook_link(href: str) -> str | None:
@@ -69,6 +72,70 @@ def _cookbook_link(href: str) -> str | None:
     if href.startswith(("http://", "https://", "#", "/")):
         return href
     return None  # a file of the repository that the server does not serve
+
+
+def slug(text: str) -> str:
+    """An id for a heading, as GitHub makes them (lower case, spaces to hyphens).
+
+    >>> slug("1. Which cities have the most sister cities?")
+    '1-which-cities-have-the-most-sister-cities'
+    """
+    text = re.sub(r"[^\w\- ]", "", text.strip().lower())
+    return text.replace(" ", "-")
+
+
+def _links(children: list[Token]) -> list[Token]:
+    """Inline tokens with each link pointed where the server serves it, or unlinked (its text
+    kept) when the server does not serve its target."""
+    out: list[Token] = []
+    dropped = 0  # open links being dropped; links do not nest
+    for token in children:
+        if token.type == "link_open":
+            target = _cookbook_link(str(token.attrGet("href") or ""))
+            if target is None:
+                dropped += 1
+                continue
+            token.attrSet("href", target)
+        elif token.type == "link_close" and dropped:
+            dropped -= 1
+            continue
+        out.append(token)
+    return out
+
+
+def markdown_html(text: str) -> Markup:
+    """The cookbook as HTML: headings with ids, links rewritten by :func:`_cookbook_link`, and
+    right-aligned table cells marked ``class="num"`` (the stylesheet aligns them).
+
+    >>> doc = "## A *b* <i>\\n\\n| n |\\n| ---: |\\n| 2 |\\n\\n[x](x.md) [q](queries/a.rq)"
+    >>> print(markdown_html(doc))
+    <h2 id="a-b-i">A <em>b</em> &lt;i&gt;</h2>
+    <table>
+    <thead>
+    <tr>
+    <th class="num">n</th>
+    </tr>
+    </thead>
+    <tbody>
+    <tr>
+    <td class="num">2</td>
+    </tr>
+    </tbody>
+    </table>
+    <p>x <a href="/queries/a">q</a></p>
+    <BLANKLINE>
+    """
+    tokens = MARKDOWN.parse(text)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            token.attrSet("id", slug(tokens[i + 1].content))
+        elif token.type in ("th_open", "td_open") and token.attrGet("style") == "text-align:right":
+            token.attrs.pop("style")
+            token.attrSet("class", "num")
+        elif token.type == "inline" and token.children:
+            token.children = _links(token.children)
+    # markdown-it escapes every text and attribute it writes, and html=False escapes raw HTML.
+    return Markup(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}))
 
 
 @router.get("/cookbook", tags=["publishing"], response_class=HTMLResponse)
@@ -82,8 +149,14 @@ async def cookbook_page(request: Request) -> HTMLResponse:
     if key not in _cookbook_cache:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8")
         _cookbook_cache.clear()
-        _cookbook_cache[key] = markdown.render(text, _cookbook_link)
-    return pages.layout(request, ("쿡북", "Cookbook"), _cookbook_cache[key], current="/cookbook")
+        _cookbook_cache[key] = markdown_html(text)
+    return render.page(
+        request,
+        "cookbook.html",
+        ("쿡북", "Cookbook"),
+        current="/cookbook",
+        document=_cookbook_cache[key],
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -156,29 +229,13 @@ def _index_json(rel: dataset.Release, base: str) -> dict:
 
 
 def _index_html(request: Request, rel: dataset.Release) -> HTMLResponse:
-    e = html.escape
-    rows = "".join(
-        f'<tr><td><a href="/dumps/{e(f.name)}">{e(f.name)}</a></td>'
-        f"<td>{e(f.media_type)}{' (gzip)' if f.compressed else ''}</td>"
-        f'<td class="num">{f.size:,}</td><td><code>{f.sha256}</code></td></tr>'
-        for f in rel.files
-    )
-    body = (
-        "<h1>Downloads</h1>"
-        f"<p>Data version <strong>{e(rel.data_version)}</strong>: the records' reference date "
-        f"({e(rel.reference_date)}) and the start of the SHA-256 of the canonical N-Quads dump. "
-        f"Written by alliance-kg {e(rel.code_version)} (the code version, not the data's). "
-        f"{rel.statistics.triples:,} distinct triples in {rel.statistics.quads:,} quads, "
-        f"{rel.statistics.graphs:,} named graphs, one per record.</p>"
-        "<table><thead><tr><th>file</th><th>format</th><th class=num>bytes</th>"
-        f"<th>sha256</th></tr></thead><tbody>{rows}</tbody></table>"
-        '<p><a href="/dumps/SHA256SUMS">SHA256SUMS</a> · '
-        '<a href="/.well-known/void">VoID and DCAT description</a> · '
-        '<a href="/sparql">SPARQL endpoint</a> · the same files: '
-        "<code>alliance-kg export --dumps DIR</code></p>"
-    )
-    return pages.layout(
-        request, ("내려받기", "Downloads"), body, current="/dumps/", headers={"Vary": "Accept"}
+    return render.page(
+        request,
+        "dumps.html",
+        ("내려받기", "Downloads"),
+        current="/dumps/",
+        headers={"Vary": "Accept"},
+        release=rel,
     )
 
 
