@@ -232,9 +232,7 @@ async def alliance_page(
         map=drawing.korea_map(places, edges, css_id="map"),
         units=[(unit_kind(u.kind), u) for u in detail.units],
         meetings=sorted(detail.meetings, key=lambda m: m.date or ""),
-        declarations=[
-            (d, sorted(d.commitments, key=lambda c: c.position)) for d in detail.declarations
-        ],
+        declarations=detail.declarations,
         legislation=detail.legislation,
         sources=source_list(sources),
         own=own,

@@ -9,7 +9,7 @@ import asyncio
 import csv
 import io
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -20,7 +20,7 @@ from alliance_kg.api.lookup.names import slug_of
 from alliance_kg.api.lookup.service import Lookup, v
 from alliance_kg.api.web import drawing, render
 from alliance_kg.api.web.drawing import KIND_COLOURS
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import HTMLResponse, Response
 
 router = APIRouter()
@@ -113,20 +113,35 @@ def filter_query(kinds: list[str], start: int | None, end: int | None) -> str:
     return ("?" + urlencode(pairs)) if pairs else ""
 
 
-@router.get("/network", tags=["pages"], response_class=HTMLResponse, responses=PROBLEMS)
-async def network_page(
-    request: Request,
+class Filters(NamedTuple):
+    """The tie kinds and the years the network page and its exports keep."""
+
+    kinds: list[str]
+    start: int | None
+    end: int | None
+
+
+def filters(
     kind: Annotated[list[str] | None, Query(max_length=50, description=KIND_DOC)] = None,
     start: Annotated[int | None, Query(alias="from", ge=1000, le=2999)] = None,
     end: Annotated[int | None, Query(alias="to", ge=1000, le=2999)] = None,
-) -> Response:
+) -> Filters:
+    return Filters(check_kinds(kind), start, end)
+
+
+ChosenFilters = Annotated[Filters, Depends(filters)]
+
+
+@router.get("/network", tags=["pages"], response_class=HTMLResponse, responses=PROBLEMS)
+async def network_page(request: Request, chosen: ChosenFilters) -> Response:
     """Every tie between South Korean local governments on a map and in a table, filterable by
     kind and by the year the tie began; links to the GraphML and CSV exports."""
     # Without a choice, the page shows the agreements: alliances tie every two of their
     # members, and with all of them the map is a hairball. The exports keep every kind.
-    kinds = check_kinds(kind) or [
+    kinds = chosen.kinds or [
         k for k in KIND_COLOURS if k not in ("alliance-member", "union-member")
     ]
+    start, end = chosen.start, chosen.end
     net = await network(lookup(request), kinds, start, end)
     edges = [drawing.Edge(e["a"], e["b"], e["kind"], e["since"]) for e in net.edges]
     return render.page(
@@ -260,40 +275,25 @@ def _export(body: str, media_type: str, filename: str) -> Response:
 
 
 @router.get("/exports/network.graphml", tags=["exports"], responses=PROBLEMS)
-async def export_graphml(
-    request: Request,
-    kind: Annotated[list[str] | None, Query(max_length=50, description=KIND_DOC)] = None,
-    start: Annotated[int | None, Query(alias="from", ge=1000, le=2999)] = None,
-    end: Annotated[int | None, Query(alias="to", ge=1000, le=2999)] = None,
-) -> Response:
+async def export_graphml(request: Request, chosen: ChosenFilters) -> Response:
     """The national network as GraphML (``networkx.read_graphml``, Gephi, yEd): nodes are
     local governments by slug with names, level, code and coordinates; edges carry kind, date,
     year and the tie's IRI (query ``national-ties``)."""
-    net = await network(lookup(request), check_kinds(kind), start, end)
+    net = await network(lookup(request), *chosen)
     return _export(graphml(net), "application/graphml+xml", "network.graphml")
 
 
 @router.get("/exports/network.csv", tags=["exports"], responses=PROBLEMS)
-async def export_csv(
-    request: Request,
-    kind: Annotated[list[str] | None, Query(max_length=50, description=KIND_DOC)] = None,
-    start: Annotated[int | None, Query(alias="from", ge=1000, le=2999)] = None,
-    end: Annotated[int | None, Query(alias="to", ge=1000, le=2999)] = None,
-) -> Response:
+async def export_csv(request: Request, chosen: ChosenFilters) -> Response:
     """The national network as a CSV edge list (Gephi's Source, Target, Type, Id, Label, then
     kind, since, year, until, tie, label); nodes are slugs (see ``network-nodes.csv``)."""
-    net = await network(lookup(request), check_kinds(kind), start, end)
+    net = await network(lookup(request), *chosen)
     return _export(edges_csv(net), "text/csv; charset=utf-8", "network.csv")
 
 
 @router.get("/exports/network-nodes.csv", tags=["exports"], responses=PROBLEMS)
-async def export_nodes_csv(
-    request: Request,
-    kind: Annotated[list[str] | None, Query(max_length=50, description=KIND_DOC)] = None,
-    start: Annotated[int | None, Query(alias="from", ge=1000, le=2999)] = None,
-    end: Annotated[int | None, Query(alias="to", ge=1000, le=2999)] = None,
-) -> Response:
+async def export_nodes_csv(request: Request, chosen: ChosenFilters) -> Response:
     """The nodes of the national network as CSV (Gephi's Id and Label, then names, level, code,
     parent, IRI and coordinates)."""
-    net = await network(lookup(request), check_kinds(kind), start, end)
+    net = await network(lookup(request), *chosen)
     return _export(nodes_csv(net), "text/csv; charset=utf-8", "network-nodes.csv")
