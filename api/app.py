@@ -11,6 +11,7 @@ CORS, one access-log line per request, and problem+json (RFC 9457) for every err
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import warnings
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alliance_kg.api.http.problems import Problem, problem_response
+from alliance_kg.api.http import problems
+from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.sparql.workers import QueryPool
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -181,13 +183,14 @@ def _openapi_as_served(app: FastAPI) -> None:
 
 async def _problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Problem)
-    return exc.response()
+    return problem_response(exc)
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    p = Problem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
-    return p.response()
+    return problem_response(
+        problems.plain(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -196,9 +199,18 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     detail = "; ".join(
         f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in errors
     )
-    return Problem(
-        400, detail or "Invalid request.", slug="invalid-request", errors=_plain(errors)
-    ).response()
+    return problem_response(
+        problems.invalid_request(detail or "Invalid request.", errors=_plain(errors))
+    )
+
+
+def problem_response(problem: Problem) -> Response:
+    return Response(
+        json.dumps(problem.body(), ensure_ascii=False).encode(),
+        status_code=problem.status,
+        media_type=problems.MEDIA_TYPE,
+        headers=problem.headers,
+    )
 
 
 class CatchUnexpected:
@@ -227,12 +239,9 @@ class CatchUnexpected:
                 raise
             error_log.exception("unexpected error on %s %s", scope["method"], scope["path"])
             response = problem_response(
-                {
-                    "type": "about:blank",
-                    "title": "Internal Server Error",
-                    "status": 500,
-                    "detail": f"An unexpected {type(exc).__name__} occurred; it has been logged.",
-                }
+                problems.plain(
+                    500, f"An unexpected {type(exc).__name__} occurred; it has been logged."
+                )
             )
             await response(scope, receive, send)
 

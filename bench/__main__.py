@@ -417,7 +417,7 @@ def timeout_overhead(store: Path, reps: int = 400) -> dict:
     """What the killable worker pool (the timeout machinery) adds to a trivial query, in process:
     ``ASK {}`` through ``QueryPool.run`` against the same query on the store in this process."""
     import pyoxigraph as ox
-    from alliance_kg.api.sparql.workers import QueryPool
+    from alliance_kg.api.sparql.workers import QueryJob, QueryPool
 
     from alliance_kg.store import open_read_only
 
@@ -434,18 +434,20 @@ def timeout_overhead(store: Path, reps: int = 400) -> dict:
     async def pooled() -> float:
         pool = QueryPool(store=store, size=1)
         await pool.start()
-        job = {
-            "kind": "query",
-            "query": TRIVIAL,
-            "results_format": ("application/sparql-results+json", "JSON"),
-        }
+        job = QueryJob(
+            TRIVIAL,
+            None,
+            results_format=("application/sparql-results+json", "JSON"),
+            graph_format=None,
+            asked="application/sparql-results+json",
+        )
         times = []
         try:
             for _ in range(reps):
                 started = time.perf_counter()
                 reply = await pool.run(job, timeout=30.0)
                 times.append((time.perf_counter() - started) * 1000)
-                assert reply.status == 200, reply.problem
+                assert reply.status == 200, reply.detail
         finally:
             await pool.close()
         return statistics.median(times)
