@@ -273,11 +273,7 @@ def _reference(key: str) -> str:
 
 
 def cli(location: Path, fmt: str, output: Path | None) -> int:
-    try:
-        coverage = from_store(location)
-    except stores.StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
-        return 1
+    coverage = from_store(location)
     if fmt == "json":
         text = json.dumps(as_json(coverage), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -340,13 +341,7 @@ def _prune(dumps: Path, builds: Path) -> None:
 
 def export_dumps(location: Path, directory: Path) -> int:
     """``alliance-kg export --dumps DIR``: the same files as ``/dumps/`` serves."""
-    import sys
-
-    try:
-        store = stores.open_read_only(location)
-    except stores.StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
-        return 1
+    store = stores.open_read_only(location)
     version, files = write_dumps(store, directory)
     for f in files:
         print(f"{f.sha256}  {directory / f.name}  ({f.size} bytes)", file=sys.stderr)

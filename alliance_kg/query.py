@@ -115,11 +115,7 @@ def _show(term) -> str:
 
 
 def run_cli_query(location: Path, query: str, fmt: str, params: list[str] = ()) -> int:
-    try:
-        store = stores.open_read_only(location)
-    except stores.StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
-        return 1
+    store = stores.open_read_only(location)
     try:
         sparql = read_query_argument(query)
         result = run(store, bind_parameters(sparql, list(params)))
@@ -145,11 +141,7 @@ def export_bytes(store: ox.Store, fmt: str) -> bytes:
 
 
 def export(location: Path, fmt: str, output: Path | None) -> int:
-    try:
-        data = export_bytes(stores.open_read_only(location), fmt)
-    except stores.StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
-        return 1
+    data = export_bytes(stores.open_read_only(location), fmt)
     if output:
         output.write_bytes(data)
         print(f"wrote {len(data)} bytes to {output}", file=sys.stderr)

@@ -17,8 +17,6 @@ import time
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from alliance_kg.api.http import problems
@@ -33,49 +31,17 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alliance_kg import __version__, paths
+from alliance_kg import __version__
+from alliance_kg.settings import Settings
 
 access_log = logging.getLogger("alliance_kg.access")
 error_log = logging.getLogger("alliance_kg.errors")
-
-YASGUI_DIR = paths.ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
-
-
-@dataclass
-class Settings:
-    """How the server runs; ``alliance-kg serve`` fills it from its options."""
-
-    store: Path | None = None  # store location (read-only mode)
-    scratch_dir: Path | None = None  # directory of the writable scratch store (scratch mode)
-    query_timeout: float = 30.0
-    workers: int = 2  # long queries at once
-    fast_workers: int = 4  # workers every query starts on
-    max_result_bytes: int = 64 * 1024 * 1024
-    memory_limit: int | None = None  # address-space cap per worker, bytes
-    queries_dir: Path = field(default_factory=lambda: paths.QUERIES)
-    yasgui_dir: Path | None = field(default_factory=lambda: YASGUI_DIR)
-    sparql_endpoint: str | None = None  # the REST API's canned queries run there if set
-    federated: bool = True  # whether SPARQL may call other endpoints (SERVICE)
-    service_allow: tuple[str, ...] = ()  # if given, the only endpoints SERVICE may call
-
-    @property
-    def scratch(self) -> bool:
-        return self.scratch_dir is not None
 
 
 def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     """The app for these settings; ``pool`` defaults to one built from them."""
     if pool is None:
-        pool = QueryPool(
-            store=settings.store,
-            scratch_dir=settings.scratch_dir,
-            size=settings.workers,
-            fast_size=settings.fast_workers,
-            max_result_bytes=settings.max_result_bytes,
-            memory_limit=settings.memory_limit,
-            service_allow=settings.service_allow,
-            service_timeout=settings.query_timeout,
-        )
+        pool = QueryPool(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -419,6 +419,7 @@ def timeout_overhead(store: Path, reps: int = 400) -> dict:
     import pyoxigraph as ox
     from alliance_kg.api.sparql.workers import QueryJob, QueryPool
 
+    from alliance_kg.settings import Settings
     from alliance_kg.store import open_read_only
 
     direct_store = open_read_only(store)
@@ -432,7 +433,7 @@ def timeout_overhead(store: Path, reps: int = 400) -> dict:
     direct_ms = statistics.median(direct() for _ in range(reps))
 
     async def pooled() -> float:
-        pool = QueryPool(store=store, size=1)
+        pool = QueryPool(Settings(store=store, workers=1))
         await pool.start()
         job = QueryJob(
             TRIVIAL,

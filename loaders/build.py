@@ -132,35 +132,25 @@ def write_store(location: Path, dump: bytes, report: Callable = _progress) -> Pa
     return stores.publish(location, partial, version)
 
 
-def _print_errors(errors: list) -> None:
-    for error in errors:
-        print(error, file=sys.stderr)
-    print(f"{len(errors)} error(s); nothing was written.", file=sys.stderr)
-
-
-def validate(data_dir: Path) -> int:
+def validate(data_dir: Path) -> None:
+    """Check the records; raises :class:`BuildFailed` with every error found."""
     _progress(f"Checking records in {data_dir}")
-    try:
-        records = check_records(data_dir)
-    except BuildFailed as failed:
-        _print_errors(failed.errors)
-        return 1
+    records = check_records(data_dir)
     count = sum(len(rs) for rs in records.by_file.values())
     _progress(f"{count} records in {len(records.by_file)} files: no errors.")
-    return 0
 
 
-def load(data_dir: Path, location: Path) -> int:
+def load(data_dir: Path, location: Path) -> Path:
+    """Build a store from the records and swap it in at ``location``; returns the new build.
+
+    Raises :class:`BuildFailed` with every error found; nothing is written then.
+    """
     _progress(f"Building the store from {data_dir}")
     started = time.perf_counter()
-    try:
-        quads, dump = build_quads(data_dir)
-        build = write_store(location, dump)
-    except BuildFailed as failed:
-        _print_errors(failed.errors)
-        return 1
+    quads, dump = build_quads(data_dir)
+    build = write_store(location, dump)
     _progress(
         f"{len(quads)} quads loaded into {location} -> {build.name} "
         f"in {time.perf_counter() - started:.1f} s"
     )
-    return 0
+    return build

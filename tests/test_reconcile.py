@@ -9,10 +9,11 @@ import shutil
 import subprocess
 
 import pytest
-from alliance_kg.api.app import Settings, create_app
+from alliance_kg.api.app import create_app
 from fastapi.testclient import TestClient
 
 from alliance_kg import paths
+from alliance_kg.settings import Settings
 
 KOREAN = "https://w3id.org/alliance-kg/ontology#KoreanLocalGovernment"
 CHECKER = paths.ROOT.parent / "shared" / "tools" / "reconciliation-check"

@@ -229,5 +229,5 @@ def test_serve_builds_a_missing_store_first(tmp_path, store_location):
             cwd=paths.ROOT,
         )
         assert out.returncode != 0
-        assert "could not be built" in out.stderr
+        assert "nothing was written" in out.stderr
         assert not location.exists()

@@ -32,7 +32,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from alliance_kg.api.http import problems
@@ -40,6 +40,9 @@ from alliance_kg.api.http.problems import ProblemType
 from alliance_kg.api.sparql.federation import Refused, Relay
 
 from alliance_kg.store import current_build
+
+if TYPE_CHECKING:  # the workers do not need pydantic, which the settings use
+    from alliance_kg.settings import Settings
 
 log = logging.getLogger("alliance_kg.workers")
 
@@ -467,37 +470,26 @@ class QueryPool:
     running already, in which case it is stopped at once with a 503 "busy" problem. So a point
     lookup waits at most about ``fast_budget`` for a worker, however many runaways arrive.
 
-    ``store``: the store location (read-only mode); ``scratch_dir``: a directory for the
-    writable scratch store (scratch mode: one worker, which owns the store, and no lanes).
+    The settings give the store (``store``: read-only mode; ``scratch_dir``: a directory for
+    the writable scratch store, with one worker, which owns the store, and no lanes), the sizes
+    of the lanes (``fast_workers``, ``workers``) and the limits of a worker.
     """
 
-    def __init__(
-        self,
-        *,
-        store: Path | None = None,
-        scratch_dir: Path | None = None,
-        size: int = 2,
-        fast_size: int = 4,
-        fast_budget: float = 0.25,
-        max_result_bytes: int = 64 * 1024 * 1024,
-        memory_limit: int | None = None,
-        service_allow: tuple[str, ...] = (),
-        service_timeout: float = 30.0,
-    ) -> None:
-        if (store is None) == (scratch_dir is None):
+    def __init__(self, settings: Settings, fast_budget: float = 0.25) -> None:
+        if (settings.store is None) == (settings.scratch_dir is None):
             raise ValueError("give a store location or a scratch directory")
-        self.scratch = scratch_dir is not None
-        self.size = 1 if self.scratch else max(1, size)  # long jobs at once
-        self.fast_size = 1 if self.scratch else max(1, fast_size)
+        self.scratch = settings.scratch
+        self.size = 1 if self.scratch else settings.workers  # long jobs at once
+        self.fast_size = 1 if self.scratch else settings.fast_workers
         self.fast_budget = None if self.scratch else fast_budget
         self.long = 0  # long jobs running now
         self.config = {
-            "store": str(store) if store else None,
-            "scratch_dir": str(scratch_dir) if scratch_dir else None,
-            "max_result_bytes": max_result_bytes,
-            "memory_limit": memory_limit,
-            "service_allow": list(service_allow),
-            "service_timeout": service_timeout,
+            "store": str(settings.store) if settings.store else None,
+            "scratch_dir": str(settings.scratch_dir) if settings.scratch_dir else None,
+            "max_result_bytes": settings.max_result_bytes,
+            "memory_limit": settings.memory_limit,
+            "service_allow": list(settings.service_allow),
+            "service_timeout": settings.query_timeout,
         }
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(
