@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from alliance_kg import __version__, iri
+from alliance_kg import __version__, canonical, iri
 from alliance_kg import store as stores
 from alliance_kg.loaders.rdf import NS
 from alliance_kg.query import export_bytes
@@ -98,10 +98,6 @@ def data_version(content_hash: str) -> str:
     if not _HASH.match(content_hash):
         raise ValueError(f"not a 12-hex content hash: {content_hash!r}")
     return f"{REFERENCE_DATE}+{content_hash}"
-
-
-def content_hash(nquads: bytes) -> str:
-    return hashlib.sha256(nquads).hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,7 +186,7 @@ class Release:
 def dump_bytes(store: ox.Store) -> tuple[str, dict[DumpFormat, bytes]]:
     """The data version and the bytes of each dump file."""
     nquads = export_bytes(store, "nquads")
-    version = data_version(content_hash(nquads))
+    version = data_version(canonical.content_hash(nquads))
     out = {}
     for fmt in DUMP_FORMATS:
         data = nquads if fmt.key == "nquads" else export_bytes(store, fmt.key)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from alliance_kg import canned, iri
+from alliance_kg import canned, canonical, iri
 from alliance_kg import store as stores
 
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
@@ -134,9 +134,7 @@ def export_bytes(store: ox.Store, fmt: str) -> bytes:
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=iri.PREFIXES)
     if fmt == "nquads":
-        return b"".join(
-            sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True))
-        )
+        return canonical.nquads(quads)
     return ox.serialize(quads, format=EXPORT_FORMATS[fmt], prefixes=iri.PREFIXES)
 
 

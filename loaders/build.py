@@ -1,6 +1,5 @@
 """`alliance-kg validate` and `alliance-kg load`: records → checks → RDF → SHACL → store."""
 
-import hashlib
 import sys
 import time
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from alliance_kg.loaders import integrity, rdf
 from alliance_kg.loaders.read import RecordError, read
 from alliance_kg.loaders.records import RECORD_TYPES
 
-from alliance_kg import iri, paths
+from alliance_kg import canonical, iri, paths
 from alliance_kg import store as stores
 
 
@@ -50,7 +49,7 @@ def build_quads(data_dir: Path, report: Callable = _progress) -> tuple[list[ox.Q
     quads = _phase(
         "convert to RDF", lambda: rdf.to_quads(records) + list(rdf.ontology_quads(ontology)), report
     )
-    dump = rdf.nquads(quads)
+    dump = canonical.nquads(quads)
     files = {
         (RECORD_TYPES[stem][1], r.id): file
         for stem in records.by_file
@@ -117,7 +116,7 @@ def _short(path) -> str:
 
 def write_store(location: Path, dump: bytes, report: Callable = _progress) -> Path:
     """Write a new build beside the live one, then swap it in; the old one stays on failure."""
-    version = hashlib.sha256(dump).hexdigest()[:12]
+    version = canonical.content_hash(dump)
     partial = stores.new_build_dir(location)
 
     def write() -> None:
