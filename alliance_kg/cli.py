@@ -142,6 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
 
+    p = sub.add_parser(
+        "cookbook",
+        help="check docs/cookbook.md against the store, or rewrite its queries and answers",
+    )
+    _store_arg(p)
+    action = p.add_mutually_exclusive_group()
+    action.add_argument(
+        "--check", action="store_true", help="say which sections are out of date (the default)"
+    )
+    action.add_argument("--write", action="store_true", help="rewrite the blocks and tables")
+    p.add_argument("--document", type=Path, default=paths.COOKBOOK)
+
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and REST API")
     _store_arg(p)
     for name, metavar in SERVE_OPTIONS.items():
@@ -219,6 +231,10 @@ def run(args: argparse.Namespace) -> int:
         from alliance_kg.coverage import cli
 
         return cli(store, args.format, args.output)
+    if args.command == "cookbook":
+        from alliance_kg import cookbook
+
+        return cookbook.cli(store, args.document, args.write)
     if args.command == "serve":
         from alliance_kg.api.server import serve
 
