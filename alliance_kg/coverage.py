@@ -35,6 +35,7 @@ from pathlib import Path
 
 from alliance_kg import canned
 from alliance_kg import store as stores
+from alliance_kg.query import text_table
 
 FOREIGN = "https://w3id.org/alliance-kg/ontology#ForeignLocalGovernment"
 KINDS = ("sister-city", "friendship-city", "letter-of-intent", "cooperation")
@@ -253,8 +254,6 @@ def as_csv(coverage: Coverage) -> str:
 
 
 def as_text(coverage: Coverage) -> str:
-    from alliance_kg.query import text_table
-
     totals = [[en, f"{coverage.totals[key]:,}", _reference(key)] for key, _, en in TOTALS]
     rows = [
         [str(r[c]) for c in ("id", "name_ko", "level", "ties", "foreign", "domestic")]

@@ -19,9 +19,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from alliance_kg.api import reconcile
 from alliance_kg.api.http import problems
 from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.routes import coverage, entities, rest
+from alliance_kg.api.sparql import graph_store
+from alliance_kg.api.sparql import protocol as sparql
 from alliance_kg.api.sparql.workers import QueryPool
+from alliance_kg.api.web import pages, publishing
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
@@ -64,24 +69,12 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
 
-    from alliance_kg.api.sparql import graph_store
-    from alliance_kg.api.sparql import protocol as sparql
-
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
-    from alliance_kg.api import reconcile
-
     app.include_router(reconcile.router)
-    from alliance_kg.api.web import publishing
-
     app.include_router(publishing.router)
-    from alliance_kg.api.routes import entities, rest
-
     app.include_router(rest.router)
     app.include_router(entities.router)
-    from alliance_kg.api.routes import coverage
-    from alliance_kg.api.web import pages
-
     app.include_router(pages.router)
     app.include_router(coverage.router)
     if settings.yasgui_dir is not None and settings.yasgui_dir.is_dir():

@@ -57,7 +57,7 @@ def run(data: Path, store: Path, shacl: bool, dump_to: Path | None, parse: bool)
     count = len(quads)
     quads = records = None  # free them before the write, as the loader would not
     if shacl:
-        timed("SHACL", lambda: build._shacl(dump))
+        timed("SHACL", lambda: build._shacl(dump, files={}))
     if store.is_symlink():  # the previous run's build: start from nothing, as a first load does
         store.unlink()
     shutil.rmtree(store.parent / (store.name + ".builds"), ignore_errors=True)

@@ -60,6 +60,7 @@ def build_quads(data_dir: Path, report: Callable = _progress) -> tuple[list[ox.Q
 
 
 def _shacl(dump: bytes, files: dict[tuple[str, str], str]) -> None:
+    # Imported here: SHACL is the one step that needs rdflib, and loading it takes a second.
     import pyshacl
     import rdflib
 

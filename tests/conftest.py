@@ -6,6 +6,8 @@
 - ``store_location``: a store built from ``data/`` (or, if ``data/`` does not load right now, a
   synthetic one with the same layout: every record in its own named graph).
 - ``store_server``: a read-only server on ``store_location`` (2 workers, 15 s timeout).
+- :func:`synthetic_store`: a store shaped like the real one, of any size.
+- ``rest_client`` / :func:`rest_test_client`: the app in process (no query workers).
 """
 
 from __future__ import annotations
@@ -171,7 +173,8 @@ def store_server(
 
 
 # --------------------------------------------------------------------------------------------
-# REST API (api/rest.py, api/entities.py): the app in process, on a store of data/
+# The app in process, without the query workers: the REST API (api/routes/), the pages and
+# the reconciliation service answer from the store directly
 
 
 class _NoPool:
