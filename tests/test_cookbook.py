@@ -61,10 +61,8 @@ def test_the_queries_are_listed_with_the_canned_queries(rest_client):
 
 def test_the_command_checks_and_rewrites_the_document(store_location: Path, tmp_path: Path):
     copy = tmp_path / "cookbook.md"
-    copy.write_text(DOCUMENT, encoding="utf-8")
-    check = ["cookbook", "--check", "--store", str(store_location), "--document", str(copy)]
-    assert main(check) == 0
     copy.write_text(DOCUMENT.replace("SELECT", "SELECT  ", 1), encoding="utf-8")  # stale
+    check = ["cookbook", "--check", "--store", str(store_location), "--document", str(copy)]
     assert main(check) == 1
     assert main([*check[:1], "--write", *check[2:]]) == 0
     assert copy.read_text(encoding="utf-8") == DOCUMENT

@@ -305,6 +305,7 @@ def test_scratch_server_says_why_it_cannot_reconcile(tmp_path):
 
 
 @pytest.mark.skipif(not CHECKER.exists(), reason="the shared reconciliation checker is absent")
+@pytest.mark.slow  # a live server and the reconciliation checker
 def test_reconciliation_check_passes():
     if shutil.which("bash") is None:
         pytest.skip("no bash")

@@ -13,6 +13,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import start_server
 
+pytestmark = pytest.mark.slow  # live servers
+
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 QUERY = {"Content-Type": "application/sparql-query"}
 UPDATE = {"Content-Type": "application/sparql-update"}

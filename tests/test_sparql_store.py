@@ -12,6 +12,8 @@ from conftest import ALLIANCE_KG, start_server, synthetic_store
 
 from alliance_kg import paths
 
+pytestmark = pytest.mark.slow  # live servers
+
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
