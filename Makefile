@@ -1,4 +1,5 @@
-# The two commands of the README: `make serve` and `make test`. Everything else is set-up.
+# The two commands of the README, `make serve` and `make test`, and `make check`, the fast tests
+# to run while working. Everything else is set-up.
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -15,6 +16,13 @@ test: setup browser virtuoso
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The fast lane while working (under a minute): lint, the doctests and the tests, without the
+# reliability, browser and slow (live-server) suites that `make test` runs too.
+check: $(VENV)/.test-installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -m "not reliability and not slow" --ignore=tests/test_browser.py
 
 setup: $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed
 

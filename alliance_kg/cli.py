@@ -4,7 +4,52 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from alliance_kg import __version__, paths
+from alliance_kg.loaders.build import BuildFailed
+from alliance_kg.settings import Settings
+from alliance_kg.store import StoreMissing
+
+# The options of `serve` that set the Settings field of the same name, and their metavars.
+SERVE_OPTIONS = {
+    "host": None,
+    "port": None,
+    "query_timeout": "SECONDS",
+    "workers": None,
+    "fast_workers": None,
+    "max_result_bytes": None,
+    "sparql_endpoint": "URL",
+    "service_allow": "URL",
+}
+
+
+def _settings_option(parser: argparse.ArgumentParser, name: str, metavar: str | None) -> None:
+    """An option for a field of :class:`Settings`: its type, default and help from the field."""
+    field = Settings.model_fields[name]
+    flag = "--" + name.replace("_", "-")
+    if field.annotation == tuple[str, ...]:
+        parser.add_argument(flag, action="append", metavar=metavar, help=field.description)
+        return
+    default = field.default
+    parser.add_argument(
+        flag,
+        type=str if default is None else type(default),
+        default=default,
+        metavar=metavar,
+        help=field.description
+        if default is None
+        else f"{field.description} (default: %(default)s)",
+    )
+
+
+def serve_settings(args: argparse.Namespace, store: Path) -> Settings:
+    """The settings ``alliance-kg serve`` runs with (no store: a scratch store)."""
+    given = {name: getattr(args, name) for name in [*SERVE_OPTIONS, "federated"]}
+    return Settings(
+        store=None if args.scratch else store,
+        **{name: value for name, value in given.items() if value is not None},
+    )
 
 
 def _store_arg(parser: argparse.ArgumentParser) -> None:
@@ -97,62 +142,67 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
 
+    p = sub.add_parser(
+        "cookbook",
+        help="check docs/cookbook.md against the store, or rewrite its queries and answers",
+    )
+    _store_arg(p)
+    action = p.add_mutually_exclusive_group()
+    action.add_argument(
+        "--check", action="store_true", help="say which sections are out of date (the default)"
+    )
+    action.add_argument("--write", action="store_true", help="rewrite the blocks and tables")
+    p.add_argument("--document", type=Path, default=paths.COOKBOOK)
+
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and REST API")
     _store_arg(p)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--query-timeout", type=float, default=30.0, metavar="SECONDS")
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=2,
-        help="long queries that may run at once (past a quarter of a second); more are "
-        "stopped with 503 so that short queries keep being answered",
-    )
-    p.add_argument(
-        "--fast-workers",
-        type=int,
-        default=4,
-        help="query worker processes every query starts on",
-    )
-    p.add_argument(
-        "--max-result-bytes",
-        type=int,
-        default=64 * 1024 * 1024,
-        help="answers larger than this get a 507 problem instead of a body",
-    )
+    for name, metavar in SERVE_OPTIONS.items():
+        _settings_option(p, name, metavar)
     p.add_argument(
         "--scratch",
         action="store_true",
         help="start on an empty in-memory store that accepts SPARQL Update and graph writes",
     )
-    p.add_argument("--sparql-endpoint", metavar="URL", help="run canned queries on this endpoint")
     p.add_argument(
         "--no-service",
-        action="store_true",
+        dest="federated",
+        action="store_false",
         help="refuse SPARQL that calls other endpoints (SERVICE) altogether",
-    )
-    p.add_argument(
-        "--service-allow",
-        action="append",
-        metavar="URL",
-        help="an endpoint SERVICE may call (repeatable); with none given, SERVICE may call any "
-        "endpoint on a public address, never loopback, private or link-local ones",
     )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; the errors a user can fix are reported here, in one line each."""
     args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except StoreMissing as missing:
+        print(f"alliance-kg: {missing}", file=sys.stderr)
+    except BuildFailed as failed:
+        for error in failed.errors:
+            print(error, file=sys.stderr)
+        print(f"{len(failed.errors)} error(s); nothing was written.", file=sys.stderr)
+    except ValidationError as invalid:
+        for error in invalid.errors():
+            option = "--" + "-".join(str(x) for x in error["loc"]).replace("_", "-")
+            print(f"alliance-kg: {option}: {error['msg']}", file=sys.stderr)
+    return 1
+
+
+def run(args: argparse.Namespace) -> int:
     store = paths.store_path(getattr(args, "store", None))
+    # Each command imports what it runs: a query need not load the web framework or SHACL.
     if args.command == "validate":
         from alliance_kg.loaders.build import validate
 
-        return validate(args.data)
+        validate(args.data)
+        return 0
     if args.command == "load":
         from alliance_kg.loaders.build import load
 
-        return load(args.data, store)
+        load(args.data, store)
+        return 0
     if args.command == "query":
         from alliance_kg.query import run_cli_query
 
@@ -181,10 +231,14 @@ def main(argv: list[str] | None = None) -> int:
         from alliance_kg.coverage import cli
 
         return cli(store, args.format, args.output)
+    if args.command == "cookbook":
+        from alliance_kg import cookbook
+
+        return cookbook.cli(store, args.document, args.write)
     if args.command == "serve":
         from alliance_kg.api.server import serve
 
-        return serve(args, store)
+        return serve(serve_settings(args, store))
     return 2
 
 

@@ -6,7 +6,7 @@ answer as the first Markdown table after that block. The tests run every query o
 from ``data/`` and compare its rows with the table, so the document cannot drift from the data;
 after a change to the data, rewrite the blocks and tables from the queries with::
 
-    .venv/bin/python -m alliance_kg.cookbook --store var/store --write
+    .venv/bin/alliance-kg cookbook --write
 
 A cell shows a term's value: the text of a literal (without its language tag), an IRI as is, and
 nothing for an unbound variable. A long answer shows its first ``SHOWN`` rows, followed (after an
@@ -27,7 +27,6 @@ empty line) by a line saying how many rows the whole answer has.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import re
 import sys
@@ -37,8 +36,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from alliance_kg import paths
+from alliance_kg import store as stores
 
-DOCUMENT = paths.ROOT / "docs" / "cookbook.md"
+DOCUMENT = paths.COOKBOOK
 SHOWN = 20
 _QUERY_FILE = re.compile(r"queries/(cookbook-[a-z0-9-]+)\.rq")
 _MORE = re.compile(r"^\*The first \d+ of ([0-9,]+) rows")
@@ -180,21 +180,12 @@ def rewrite(markdown: str, store: ox.Store, queries: Path = paths.QUERIES) -> st
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m alliance_kg.cookbook",
-        description="Check docs/cookbook.md against the store, or rewrite its queries and answers.",
-    )
-    parser.add_argument("--store", help="store location (default: $ALLIANCE_KG_STORE or var/store)")
-    parser.add_argument("--document", type=Path, default=DOCUMENT)
-    parser.add_argument("--write", action="store_true", help="rewrite the blocks and tables")
-    args = parser.parse_args(argv)
-    from alliance_kg import store as stores
-
-    store = stores.open_read_only(paths.store_path(args.store))
-    markdown = args.document.read_text(encoding="utf-8")
-    if args.write:
-        args.document.write_text(rewrite(markdown, store), encoding="utf-8")
+def cli(location: Path, document: Path, write: bool) -> int:
+    """``alliance-kg cookbook --check|--write``: 1 when a section is out of date."""
+    store = stores.open_read_only(location)
+    markdown = document.read_text(encoding="utf-8")
+    if write:
+        document.write_text(rewrite(markdown, store), encoding="utf-8")
         return 0
     stale = [
         s.name
@@ -202,9 +193,5 @@ def main(argv: list[str] | None = None) -> int:
         if s.sparql != query_text(s.name) or not s.shows(*answer(store, query_text(s.name)))
     ]
     for name in stale:
-        print(f"{args.document}: the section of {name} is out of date", file=sys.stderr)
+        print(f"{document}: the section of {name} is out of date", file=sys.stderr)
     return 1 if stale else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from alliance_kg import canned
 from alliance_kg import store as stores
+from alliance_kg.query import text_table
 
 FOREIGN = "https://w3id.org/alliance-kg/ontology#ForeignLocalGovernment"
 KINDS = ("sister-city", "friendship-city", "letter-of-intent", "cooperation")
@@ -253,8 +254,6 @@ def as_csv(coverage: Coverage) -> str:
 
 
 def as_text(coverage: Coverage) -> str:
-    from alliance_kg.query import text_table
-
     totals = [[en, f"{coverage.totals[key]:,}", _reference(key)] for key, _, en in TOTALS]
     rows = [
         [str(r[c]) for c in ("id", "name_ko", "level", "ties", "foreign", "domestic")]
@@ -273,11 +272,7 @@ def _reference(key: str) -> str:
 
 
 def cli(location: Path, fmt: str, output: Path | None) -> int:
-    try:
-        coverage = from_store(location)
-    except stores.StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
-        return 1
+    coverage = from_store(location)
     if fmt == "json":
         text = json.dumps(as_json(coverage), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":

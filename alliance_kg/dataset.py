@@ -21,13 +21,14 @@ import json
 import os
 import re
 import shutil
+import sys
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from alliance_kg import __version__, iri
+from alliance_kg import __version__, canonical, iri
 from alliance_kg import store as stores
 from alliance_kg.loaders.rdf import NS
 from alliance_kg.query import export_bytes
@@ -97,10 +98,6 @@ def data_version(content_hash: str) -> str:
     if not _HASH.match(content_hash):
         raise ValueError(f"not a 12-hex content hash: {content_hash!r}")
     return f"{REFERENCE_DATE}+{content_hash}"
-
-
-def content_hash(nquads: bytes) -> str:
-    return hashlib.sha256(nquads).hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,7 +186,7 @@ class Release:
 def dump_bytes(store: ox.Store) -> tuple[str, dict[DumpFormat, bytes]]:
     """The data version and the bytes of each dump file."""
     nquads = export_bytes(store, "nquads")
-    version = data_version(content_hash(nquads))
+    version = data_version(canonical.content_hash(nquads))
     out = {}
     for fmt in DUMP_FORMATS:
         data = nquads if fmt.key == "nquads" else export_bytes(store, fmt.key)
@@ -340,13 +337,7 @@ def _prune(dumps: Path, builds: Path) -> None:
 
 def export_dumps(location: Path, directory: Path) -> int:
     """``alliance-kg export --dumps DIR``: the same files as ``/dumps/`` serves."""
-    import sys
-
-    try:
-        store = stores.open_read_only(location)
-    except stores.StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
-        return 1
+    store = stores.open_read_only(location)
     version, files = write_dumps(store, directory)
     for f in files:
         print(f"{f.sha256}  {directory / f.name}  ({f.size} bytes)", file=sys.stderr)

@@ -7,6 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 ONTOLOGY = ROOT / "ontology"
 QUERIES = ROOT / "queries"
+COOKBOOK = ROOT / "docs" / "cookbook.md"
 
 
 def store_path(option: str | None = None) -> Path:

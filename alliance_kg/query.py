@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from alliance_kg import canned, iri
+from alliance_kg import canned, canonical, iri
 from alliance_kg import store as stores
 
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
@@ -115,11 +115,7 @@ def _show(term) -> str:
 
 
 def run_cli_query(location: Path, query: str, fmt: str, params: list[str] = ()) -> int:
-    try:
-        store = stores.open_read_only(location)
-    except stores.StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
-        return 1
+    store = stores.open_read_only(location)
     try:
         sparql = read_query_argument(query)
         result = run(store, bind_parameters(sparql, list(params)))
@@ -138,18 +134,12 @@ def export_bytes(store: ox.Store, fmt: str) -> bytes:
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=iri.PREFIXES)
     if fmt == "nquads":
-        return b"".join(
-            sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True))
-        )
+        return canonical.nquads(quads)
     return ox.serialize(quads, format=EXPORT_FORMATS[fmt], prefixes=iri.PREFIXES)
 
 
 def export(location: Path, fmt: str, output: Path | None) -> int:
-    try:
-        data = export_bytes(stores.open_read_only(location), fmt)
-    except stores.StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
-        return 1
+    data = export_bytes(stores.open_read_only(location), fmt)
     if output:
         output.write_bytes(data)
         print(f"wrote {len(data)} bytes to {output}", file=sys.stderr)

@@ -625,14 +625,6 @@ def quickstatements(
 # Command line
 
 
-def _open(location: Path) -> ox.Store | None:
-    try:
-        return stores.open_read_only(location)
-    except stores.StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
-        return None
-
-
 def _write(text: str, output: Path | None, what: str) -> None:
     if output is None or str(output) == "-":
         sys.stdout.write(text)
@@ -648,7 +640,11 @@ def cli_import(path: Path, location: Path, csv_out: Path | None = None) -> int:
     except ResultsError as e:
         print(f"alliance-kg: {e}", file=sys.stderr)
         return 1
-    store = _open(location)
+    try:
+        store: ox.Store | None = stores.open_read_only(location)
+    except stores.StoreMissing as missing:  # the file can be read without a store
+        print(f"alliance-kg: {missing}", file=sys.stderr)
+        store = None
     items = graph_items(store) if store is not None else {}
     rows = [
         {
@@ -690,9 +686,7 @@ def cli_compare(path: Path, location: Path, csv_out: Path | None = None) -> int:
     except ResultsError as e:
         print(f"alliance-kg: {e}", file=sys.stderr)
         return 1
-    store = _open(location)
-    if store is None:
-        return 1
+    store = stores.open_read_only(location)
     comparison = compare(graph_ties(store), statements, graph_items(store))
     sys.stdout.write(comparison_table(comparison))
     if csv_out is not None:
@@ -711,9 +705,7 @@ def cli_quickstatements(
         except ResultsError as e:
             print(f"alliance-kg: {e}", file=sys.stderr)
             return 1
-    store = _open(location)
-    if store is None:
-        return 1
+    store = stores.open_read_only(location)
     proposal = quickstatements(graph_ties(store), statements, friendship)
     for reason in proposal.skipped:
         print(f"not proposed: {reason}", file=sys.stderr)

@@ -11,17 +11,23 @@ CORS, one access-log line per request, and problem+json (RFC 9457) for every err
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from alliance_kg.api.http.problems import Problem, problem_response
+from alliance_kg.api import reconcile
+from alliance_kg.api.http import problems
+from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.routes import ROUTERS, coverage, entities
+from alliance_kg.api.sparql import graph_store
+from alliance_kg.api.sparql import protocol as sparql
 from alliance_kg.api.sparql.workers import QueryPool
+from alliance_kg.api.web import views
+from alliance_kg.api.web.views import publishing
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
@@ -31,49 +37,17 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alliance_kg import __version__, paths
+from alliance_kg import __version__
+from alliance_kg.settings import Settings
 
 access_log = logging.getLogger("alliance_kg.access")
 error_log = logging.getLogger("alliance_kg.errors")
-
-YASGUI_DIR = paths.ROOT / "node_modules" / "@zazuko" / "yasgui" / "build"
-
-
-@dataclass
-class Settings:
-    """How the server runs; ``alliance-kg serve`` fills it from its options."""
-
-    store: Path | None = None  # store location (read-only mode)
-    scratch_dir: Path | None = None  # directory of the writable scratch store (scratch mode)
-    query_timeout: float = 30.0
-    workers: int = 2  # long queries at once
-    fast_workers: int = 4  # workers every query starts on
-    max_result_bytes: int = 64 * 1024 * 1024
-    memory_limit: int | None = None  # address-space cap per worker, bytes
-    queries_dir: Path = field(default_factory=lambda: paths.QUERIES)
-    yasgui_dir: Path | None = field(default_factory=lambda: YASGUI_DIR)
-    sparql_endpoint: str | None = None  # the REST API's canned queries run there if set
-    federated: bool = True  # whether SPARQL may call other endpoints (SERVICE)
-    service_allow: tuple[str, ...] = ()  # if given, the only endpoints SERVICE may call
-
-    @property
-    def scratch(self) -> bool:
-        return self.scratch_dir is not None
 
 
 def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     """The app for these settings; ``pool`` defaults to one built from them."""
     if pool is None:
-        pool = QueryPool(
-            store=settings.store,
-            scratch_dir=settings.scratch_dir,
-            size=settings.workers,
-            fast_size=settings.fast_workers,
-            max_result_bytes=settings.max_result_bytes,
-            memory_limit=settings.memory_limit,
-            service_allow=settings.service_allow,
-            service_timeout=settings.query_timeout,
-        )
+        pool = QueryPool(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -96,25 +70,13 @@ def create_app(settings: Settings, pool: QueryPool | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(RequestValidationError, _validation_error)
 
-    from alliance_kg.api.sparql import graph_store
-    from alliance_kg.api.sparql import protocol as sparql
-
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
-    from alliance_kg.api import reconcile
-
     app.include_router(reconcile.router)
-    from alliance_kg.api.web.views import publishing
-
     app.include_router(publishing.router)
-    from alliance_kg.api.routes import ROUTERS, entities
-
     for rest_router in ROUTERS:
         app.include_router(rest_router)
     app.include_router(entities.router)
-    from alliance_kg.api.routes import coverage
-    from alliance_kg.api.web import views
-
     app.include_router(views.router)
     app.include_router(coverage.router)
     if settings.yasgui_dir is not None and settings.yasgui_dir.is_dir():
@@ -182,13 +144,14 @@ def _openapi_as_served(app: FastAPI) -> None:
 
 async def _problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Problem)
-    return exc.response()
+    return problem_response(exc)
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    p = Problem(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
-    return p.response()
+    return problem_response(
+        problems.plain(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -197,9 +160,18 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     detail = "; ".join(
         f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in errors
     )
-    return Problem(
-        400, detail or "Invalid request.", slug="invalid-request", errors=_plain(errors)
-    ).response()
+    return problem_response(
+        problems.invalid_request(detail or "Invalid request.", errors=_plain(errors))
+    )
+
+
+def problem_response(problem: Problem) -> Response:
+    return Response(
+        json.dumps(problem.body(), ensure_ascii=False).encode(),
+        status_code=problem.status,
+        media_type=problems.MEDIA_TYPE,
+        headers=problem.headers,
+    )
 
 
 class CatchUnexpected:
@@ -228,12 +200,9 @@ class CatchUnexpected:
                 raise
             error_log.exception("unexpected error on %s %s", scope["method"], scope["path"])
             response = problem_response(
-                {
-                    "type": "about:blank",
-                    "title": "Internal Server Error",
-                    "status": 500,
-                    "detail": f"An unexpected {type(exc).__name__} occurred; it has been logged.",
-                }
+                problems.plain(
+                    500, f"An unexpected {type(exc).__name__} occurred; it has been logged."
+                )
             )
             await response(scope, receive, send)
 

@@ -2,40 +2,34 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+import uvicorn
+from alliance_kg.api.app import create_app
+from alliance_kg.api.sparql.workers import default_memory_limit
+from alliance_kg.loaders.build import load
+
 from alliance_kg import paths
+from alliance_kg.settings import Settings
 from alliance_kg.store import StoreMissing, current_build
 
 
-def ensure_store(store: Path) -> int:
-    """Build the store from ``data/`` if there is none yet; 0 when a store is there."""
+def ensure_store(store: Path) -> None:
+    """Build the store from ``data/`` if there is none yet.
+
+    Raises :class:`~alliance_kg.loaders.build.BuildFailed` when ``data/`` does not load.
+    """
     try:
         current_build(store)
-        return 0
+        return
     except StoreMissing as e:
         print(f"alliance-kg serve: {e}; building it from {paths.DATA} first", file=sys.stderr)
-    from alliance_kg.loaders.build import load
-
-    try:
-        status = load(paths.DATA, store)
-    except Exception as e:
-        print(f"alliance-kg serve: loading failed: {type(e).__name__}: {e}", file=sys.stderr)
-        status = 1
-    if status != 0:
-        print("alliance-kg serve: the store could not be built; not serving", file=sys.stderr)
-        return status
-    try:
-        current_build(store)
-    except StoreMissing as e:
-        print(f"alliance-kg serve: {e}", file=sys.stderr)
-        return 1
-    return 0
+    load(paths.DATA, store)
+    current_build(store)
 
 
 def _configure_logging() -> None:
@@ -49,55 +43,41 @@ def _configure_logging() -> None:
         logger.propagate = False
 
 
-def serve(args: argparse.Namespace, store: Path) -> int:
-    import uvicorn
-    from alliance_kg.api.app import Settings, create_app
-    from alliance_kg.api.sparql.workers import default_memory_limit
-
+def serve(settings: Settings) -> int:
+    """Serve on ``settings.store``, built first if there is none yet; without a store, on an
+    empty writable scratch store in a temporary directory that lives as long as the server."""
     scratch_dir = None
-    if args.scratch:
+    if settings.store is None:
         scratch_dir = Path(tempfile.mkdtemp(prefix="alliance-kg-scratch-"))
     else:
-        status = ensure_store(store)
-        if status != 0:
-            return status
-    settings = Settings(
-        store=None if args.scratch else store,
-        scratch_dir=scratch_dir,
-        query_timeout=args.query_timeout,
-        workers=args.workers,
-        fast_workers=args.fast_workers,
-        max_result_bytes=args.max_result_bytes,
-        memory_limit=default_memory_limit(
-            args.max_result_bytes, 1 if args.scratch else args.workers
-        ),
-        sparql_endpoint=getattr(args, "sparql_endpoint", None),
-        federated=not getattr(args, "no_service", False),
-        service_allow=tuple(getattr(args, "service_allow", None) or ()),
+        ensure_store(settings.store)
+    workers = 1 if scratch_dir else settings.workers
+    settings = settings.model_copy(
+        update={
+            "scratch_dir": scratch_dir,
+            "memory_limit": default_memory_limit(settings.max_result_bytes, workers),
+        }
     )
     _configure_logging()
-    what = "an empty scratch store (writable)" if args.scratch else f"{current_build(store)}"
+    s = settings
+    what = "an empty scratch store (writable)" if s.scratch else f"{current_build(s.store)}"
     print(
-        f"alliance-kg serve: {what}; SPARQL at http://{args.host}:{args.port}/sparql, "
+        f"alliance-kg serve: {what}; SPARQL at http://{s.host}:{s.port}/sparql, "
         f"graph store at /store; "
         + (
             "1 query worker, "
-            if args.scratch
-            else f"{args.fast_workers} query workers and room for {args.workers} long queries, "
+            if s.scratch
+            else f"{s.fast_workers} query workers and room for {s.workers} long queries, "
         )
-        + f"{args.query_timeout:g} s timeout, "
-        + (
-            f"{settings.memory_limit // 1024**2} MB memory each"
-            if settings.memory_limit
-            else "no memory cap"
-        ),
+        + f"{s.query_timeout:g} s timeout, "
+        + (f"{s.memory_limit // 1024**2} MB memory each" if s.memory_limit else "no memory cap"),
         file=sys.stderr,
     )
     try:
         uvicorn.run(
             create_app(settings),
-            host=args.host,
-            port=args.port,
+            host=settings.host,
+            port=settings.port,
             access_log=False,
             log_level="warning",
             timeout_graceful_shutdown=5,

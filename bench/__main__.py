@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import datetime
 import http.client
 import json
@@ -32,9 +33,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from importlib import metadata
 from pathlib import Path
 
+import pyoxigraph as ox
+from alliance_kg.api.sparql.workers import QueryJob, QueryPool
+
 from alliance_kg import paths
+from alliance_kg.settings import Settings
+from alliance_kg.store import open_read_only
 from bench import generate, report
 
 HERE = Path(__file__).resolve().parent
@@ -367,8 +374,6 @@ def rdflib_venv(where: Path) -> Path:
 
 def rest_keys(data: Path, count: int, seed: int = 6) -> list[str]:
     """Slugs of local governments to look up: the real ones and a random draw of the rest."""
-    import csv
-
     with (data / "municipalities.csv").open(encoding="utf-8", newline="") as f:
         slugs = [r["id"] for r in csv.DictReader(f)]
     slugs += re.findall(r"^- \{id: (syn-f\d+)", (data / "foreign-governments.yaml").read_text(),
@@ -416,11 +421,6 @@ def measure_sparql(url: str, endpoint: str, reps: int, seconds: float, budget: f
 def timeout_overhead(store: Path, reps: int = 400) -> dict:
     """What the killable worker pool (the timeout machinery) adds to a trivial query, in process:
     ``ASK {}`` through ``QueryPool.run`` against the same query on the store in this process."""
-    import pyoxigraph as ox
-    from alliance_kg.api.sparql.workers import QueryPool
-
-    from alliance_kg.store import open_read_only
-
     direct_store = open_read_only(store)
 
     def direct() -> float:
@@ -432,20 +432,22 @@ def timeout_overhead(store: Path, reps: int = 400) -> dict:
     direct_ms = statistics.median(direct() for _ in range(reps))
 
     async def pooled() -> float:
-        pool = QueryPool(store=store, size=1)
+        pool = QueryPool(Settings(store=store, workers=1))
         await pool.start()
-        job = {
-            "kind": "query",
-            "query": TRIVIAL,
-            "results_format": ("application/sparql-results+json", "JSON"),
-        }
+        job = QueryJob(
+            TRIVIAL,
+            None,
+            results_format=("application/sparql-results+json", "JSON"),
+            graph_format=None,
+            asked="application/sparql-results+json",
+        )
         times = []
         try:
             for _ in range(reps):
                 started = time.perf_counter()
                 reply = await pool.run(job, timeout=30.0)
                 times.append((time.perf_counter() - started) * 1000)
-                assert reply.status == 200, reply.problem
+                assert reply.status == 200, reply.detail
         finally:
             await pool.close()
         return statistics.median(times)
@@ -541,12 +543,6 @@ def machine() -> dict:
         except OSError:
             return "?"
 
-    import fastapi
-    import pyoxigraph
-    import pyshacl
-    import rdflib
-    import uvicorn
-
     cpu = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -561,13 +557,13 @@ def machine() -> dict:
         "memory_gb": round(int(mem) / 1024**2, 1),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "pyoxigraph": pyoxigraph.__version__,
+        "pyoxigraph": metadata.version("pyoxigraph"),
         "oxigraph server": version([str(VENV_BIN / "oxigraph"), "--version"]),
-        "rdflib": rdflib.__version__,
+        "rdflib": metadata.version("rdflib"),
         "rdflib-endpoint": rdflib_endpoint,
-        "pyshacl": pyshacl.__version__,
-        "fastapi": fastapi.__version__,
-        "uvicorn": uvicorn.__version__,
+        "pyshacl": metadata.version("pyshacl"),
+        "fastapi": metadata.version("fastapi"),
+        "uvicorn": metadata.version("uvicorn"),
         "wrk": version(["wrk", "-v"]).splitlines()[0] if shutil.which("wrk") else "missing",
         "commit": version(["git", "-C", str(paths.ROOT), "rev-parse", "--short", "HEAD"]),
     }

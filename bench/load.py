@@ -21,7 +21,7 @@ import yaml
 from alliance_kg.loaders import build, rdf
 from alliance_kg.loaders.read import _Loader
 
-from alliance_kg import paths
+from alliance_kg import canonical, paths
 
 
 def _parse_only(data: Path, loader: type) -> float:
@@ -53,11 +53,11 @@ def run(data: Path, store: Path, shacl: bool, dump_to: Path | None, parse: bool)
     quads = timed(
         "convert to RDF", lambda: rdf.to_quads(records) + list(rdf.ontology_quads(ontology))
     )
-    dump = timed("serialize N-Quads", lambda: rdf.nquads(quads))
+    dump = timed("serialize N-Quads", lambda: canonical.nquads(quads))
     count = len(quads)
     quads = records = None  # free them before the write, as the loader would not
     if shacl:
-        timed("SHACL", lambda: build._shacl(dump))
+        timed("SHACL", lambda: build._shacl(dump, files={}))
     if store.is_symlink():  # the previous run's build: start from nothing, as a first load does
         store.unlink()
     shutil.rmtree(store.parent / (store.name + ".builds"), ignore_errors=True)

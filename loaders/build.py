@@ -1,6 +1,5 @@
 """`alliance-kg validate` and `alliance-kg load`: records → checks → RDF → SHACL → store."""
 
-import hashlib
 import sys
 import time
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from alliance_kg.loaders import integrity, rdf
 from alliance_kg.loaders.read import RecordError, read
 from alliance_kg.loaders.records import RECORD_TYPES
 
-from alliance_kg import iri, paths
+from alliance_kg import canonical, iri, paths
 from alliance_kg import store as stores
 
 
@@ -43,14 +42,19 @@ def check_records(data_dir: Path, report: Callable = _progress):
     return records
 
 
-def build_quads(data_dir: Path, report: Callable = _progress) -> tuple[list[ox.Quad], bytes]:
-    """Everything the store will hold, and its canonical N-Quads dump."""
+def build_quads(
+    data_dir: Path, report: Callable = _progress, shapes: bool = True
+) -> tuple[list[ox.Quad], bytes]:
+    """Everything the store will hold, and its canonical N-Quads dump; ``shapes=False`` skips
+    the SHACL check, the slowest step by far (for tests that need a store of data/ quickly)."""
     records = check_records(data_dir, report)
     ontology = (paths.ONTOLOGY / "alliance.ttl").read_bytes()
     quads = _phase(
         "convert to RDF", lambda: rdf.to_quads(records) + list(rdf.ontology_quads(ontology)), report
     )
-    dump = rdf.nquads(quads)
+    dump = canonical.nquads(quads)
+    if not shapes:
+        return quads, dump
     files = {
         (RECORD_TYPES[stem][1], r.id): file
         for stem in records.by_file
@@ -61,6 +65,7 @@ def build_quads(data_dir: Path, report: Callable = _progress) -> tuple[list[ox.Q
 
 
 def _shacl(dump: bytes, files: dict[tuple[str, str], str]) -> None:
+    # Imported here: SHACL is the one step that needs rdflib, and loading it takes a second.
     import pyshacl
     import rdflib
 
@@ -117,7 +122,7 @@ def _short(path) -> str:
 
 def write_store(location: Path, dump: bytes, report: Callable = _progress) -> Path:
     """Write a new build beside the live one, then swap it in; the old one stays on failure."""
-    version = hashlib.sha256(dump).hexdigest()[:12]
+    version = canonical.content_hash(dump)
     partial = stores.new_build_dir(location)
 
     def write() -> None:
@@ -132,35 +137,25 @@ def write_store(location: Path, dump: bytes, report: Callable = _progress) -> Pa
     return stores.publish(location, partial, version)
 
 
-def _print_errors(errors: list) -> None:
-    for error in errors:
-        print(error, file=sys.stderr)
-    print(f"{len(errors)} error(s); nothing was written.", file=sys.stderr)
-
-
-def validate(data_dir: Path) -> int:
+def validate(data_dir: Path) -> None:
+    """Check the records; raises :class:`BuildFailed` with every error found."""
     _progress(f"Checking records in {data_dir}")
-    try:
-        records = check_records(data_dir)
-    except BuildFailed as failed:
-        _print_errors(failed.errors)
-        return 1
+    records = check_records(data_dir)
     count = sum(len(rs) for rs in records.by_file.values())
     _progress(f"{count} records in {len(records.by_file)} files: no errors.")
-    return 0
 
 
-def load(data_dir: Path, location: Path) -> int:
+def load(data_dir: Path, location: Path) -> Path:
+    """Build a store from the records and swap it in at ``location``; returns the new build.
+
+    Raises :class:`BuildFailed` with every error found; nothing is written then.
+    """
     _progress(f"Building the store from {data_dir}")
     started = time.perf_counter()
-    try:
-        quads, dump = build_quads(data_dir)
-        build = write_store(location, dump)
-    except BuildFailed as failed:
-        _print_errors(failed.errors)
-        return 1
+    quads, dump = build_quads(data_dir)
+    build = write_store(location, dump)
     _progress(
         f"{len(quads)} quads loaded into {location} -> {build.name} "
         f"in {time.perf_counter() - started:.1f} s"
     )
-    return 0
+    return build

@@ -251,7 +251,7 @@ class Converter:
         ):
             for record in self.records[stem]:
                 method(record)
-        return list(dict.fromkeys(self.out))  # distinct; nquads() gives the canonical order
+        return list(dict.fromkeys(self.out))  # distinct; canonical.nquads() gives the order
 
     def source(self, r) -> None:
         self.graph = ox.NamedNode(iri.graph("source", r.id))
@@ -613,12 +613,6 @@ class Converter:
 
 def to_quads(records: Records) -> list[ox.Quad]:
     return Converter(records).convert()
-
-
-def nquads(quads: list[ox.Quad]) -> bytes:
-    """The canonical dump: sorted N-Quads, byte for byte the same for the same records."""
-    lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-    return b"".join(sorted(set(lines)))
 
 
 def ontology_quads(turtle: bytes) -> Iterator[ox.Quad]:

@@ -3,9 +3,10 @@
 - :class:`Server` / :func:`start_server`: run ``alliance-kg serve`` as a subprocess on a free port
   and wait until it answers (``server.url``, ``server.sparql``, ``server.store``).
 - ``scratch_server``: an empty, writable scratch server (``--scratch``), shared by the session.
-- ``store_location``: a store built from ``data/`` (or, if ``data/`` does not load right now, a
-  synthetic one with the same layout: every record in its own named graph).
+- ``store_location``: a store built from ``data/`` (without the SHACL check).
 - ``store_server``: a read-only server on ``store_location`` (2 workers, 15 s timeout).
+- :func:`synthetic_store`: a store shaped like the real one, of any size.
+- ``rest_client`` / :func:`rest_test_client`: the app in process (no query workers).
 """
 
 from __future__ import annotations
@@ -145,11 +146,16 @@ def synthetic_store(location: Path, records: int = 500, version: str = "syntheti
 
 @pytest.fixture(scope="session")
 def store_location(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built from data/ by the loader, shared by every test that only reads it."""
-    from alliance_kg.loaders.build import load
+    """A store built from data/ by the loader, shared by every test that only reads it.
+
+    It skips the SHACL check, which takes most of a load's time: test_ontology checks the graph
+    of data/ against the shapes, and test_loader loads data/ in full.
+    """
+    from alliance_kg.loaders import build
 
     location = tmp_path_factory.mktemp("store") / "store"
-    assert load(paths.DATA, location) == 0, "data/ does not load: see `alliance-kg validate`"
+    _, dump = build.build_quads(paths.DATA, report=lambda _: None, shapes=False)
+    build.write_store(location, dump, report=lambda _: None)  # raises BuildFailed if data/ fails
     return location
 
 
@@ -171,7 +177,8 @@ def store_server(
 
 
 # --------------------------------------------------------------------------------------------
-# REST API (api/rest.py, api/entities.py): the app in process, on a store of data/
+# The app in process, without the query workers: the REST API (api/routes/), the pages and
+# the reconciliation service answer from the store directly
 
 
 class _NoPool:
@@ -185,8 +192,10 @@ class _NoPool:
 
 
 def rest_test_client(**settings: object):
-    from alliance_kg.api.app import Settings, create_app
+    from alliance_kg.api.app import create_app
     from fastapi.testclient import TestClient
+
+    from alliance_kg.settings import Settings
 
     return TestClient(create_app(Settings(**settings), pool=_NoPool()))  # type: ignore[arg-type]
 

@@ -1,7 +1,7 @@
 """docs/cookbook.md: every question's query runs on the data and gives the answer printed there.
 
 The expected answers are the tables of the document itself; after a change to data/, rewrite
-them with ``python -m alliance_kg.cookbook --write`` (and read the diff).
+them with ``alliance-kg cookbook --write`` (and read the diff).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 
 from alliance_kg import canned, cookbook, paths
 from alliance_kg import store as stores
+from alliance_kg.cli import main
 
 DOCUMENT = cookbook.DOCUMENT.read_text(encoding="utf-8")
 SECTIONS = cookbook.sections(DOCUMENT)
@@ -56,3 +57,12 @@ def test_the_queries_are_listed_with_the_canned_queries(rest_client):
     assert {s.name for s in SECTIONS} <= listed
     r = rest_client.get(f"/queries/{SECTIONS[0].name}")
     assert r.status_code == 200, r.text
+
+
+def test_the_command_checks_and_rewrites_the_document(store_location: Path, tmp_path: Path):
+    copy = tmp_path / "cookbook.md"
+    copy.write_text(DOCUMENT.replace("SELECT", "SELECT  ", 1), encoding="utf-8")  # stale
+    check = ["cookbook", "--check", "--store", str(store_location), "--document", str(copy)]
+    assert main(check) == 1
+    assert main([*check[:1], "--write", *check[2:]]) == 0
+    assert copy.read_text(encoding="utf-8") == DOCUMENT

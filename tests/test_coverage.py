@@ -64,6 +64,7 @@ def test_every_government_has_a_row_and_the_rows_add_up(report):
         assert g.ties == 0 or g.sources, f"{g.id} has ties but no sources"
 
 
+@pytest.mark.slow  # three runs of the command
 def test_the_command_line_table_csv_and_json(store_location, report):
     def cli(*args):
         done = subprocess.run(

@@ -11,6 +11,8 @@ import pytest
 from alliance_kg.api.sparql.federation import Refused, check, is_public
 from conftest import start_server
 
+pytestmark = pytest.mark.slow  # live servers
+
 QUERY = {"Content-Type": "application/sparql-query"}
 
 

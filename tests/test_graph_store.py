@@ -7,6 +7,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+pytestmark = pytest.mark.slow  # live servers
+
 TURTLE = {"Content-Type": "text/turtle; charset=utf-8"}
 
 

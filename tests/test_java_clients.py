@@ -11,6 +11,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+pytestmark = pytest.mark.slow  # live servers
+
 # The request head Java 17's java.net.http.HttpClient sends for a first request, as captured.
 JAVA_HEADERS = (
     "Connection: Upgrade, HTTP2-Settings\r\n"

@@ -378,6 +378,7 @@ def test_role_list_is_the_scheme():
     assert roles == {frozenset(_scheme_members("Roles"))}
 
 
+@pytest.mark.slow  # SHACL-SHACL on the shapes
 def test_shapes_graph_is_valid_shacl():
     from pyshacl.entrypoints import meta_validate
 
@@ -1158,6 +1159,7 @@ def test_blank_nodes_never_appear_in_rdf_py_output():
 # --- the real graph --------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # SHACL on the whole graph
 def test_real_graph_conforms_in_seconds():
     from alliance_kg.loaders import build
 

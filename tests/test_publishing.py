@@ -185,6 +185,7 @@ def test_data_and_code_versions_are_distinct_and_well_formed(index, void, store_
 # Dumps
 
 
+@pytest.mark.slow  # reloads every dump
 def test_dumps_reload_into_an_empty_store_with_the_same_counts(store, index, served, tmp_path):
     version = index["data_version"]
     nquads = gzip.decompress(served[f"alliance-kg-{version}.nq.gz"])
@@ -231,6 +232,7 @@ def test_served_files_have_their_types(rest_client, index):
         assert r.headers["content-type"].startswith(expected[ext])
 
 
+@pytest.mark.slow  # writes every dump again
 def test_export_dumps_writes_the_bytes_served(store_location, served, tmp_path):
     out = tmp_path / "dumps"
     subprocess.run(
@@ -242,6 +244,7 @@ def test_export_dumps_writes_the_bytes_served(store_location, served, tmp_path):
     assert {p.name: p.read_bytes() for p in out.iterdir()} == served
 
 
+@pytest.mark.slow  # writes every dump twice
 def test_dumps_are_deterministic(store, tmp_path):
     a = dataset.write_dumps(store, tmp_path / "a")
     b = dataset.write_dumps(store, tmp_path / "b")

@@ -9,10 +9,11 @@ import shutil
 import subprocess
 
 import pytest
-from alliance_kg.api.app import Settings, create_app
+from alliance_kg.api.app import create_app
 from fastapi.testclient import TestClient
 
 from alliance_kg import paths
+from alliance_kg.settings import Settings
 
 KOREAN = "https://w3id.org/alliance-kg/ontology#KoreanLocalGovernment"
 CHECKER = paths.ROOT.parent / "shared" / "tools" / "reconciliation-check"
@@ -332,6 +333,7 @@ def test_scratch_server_says_why_it_cannot_reconcile(tmp_path):
 
 
 @pytest.mark.skipif(not CHECKER.exists(), reason="the shared reconciliation checker is absent")
+@pytest.mark.slow  # a live server and the reconciliation checker
 def test_reconciliation_check_passes():
     if shutil.which("bash") is None:
         pytest.skip("no bash")

@@ -14,6 +14,8 @@ import httpx
 import pytest
 from conftest import free_port, rest_test_client
 
+pytestmark = pytest.mark.slow  # live servers
+
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 
 URLS = [

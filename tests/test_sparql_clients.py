@@ -10,6 +10,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, TURTLE, XML, SPARQLWrapper
 from test_sparql_store import canned_queries, cli_query
 
+pytestmark = pytest.mark.slow  # live servers
+
 LABELS = (
     "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
     " ORDER BY ?s ?label LIMIT 40"

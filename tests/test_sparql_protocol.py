@@ -13,6 +13,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import start_server
 
+pytestmark = pytest.mark.slow  # live servers
+
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 QUERY = {"Content-Type": "application/sparql-query"}
 UPDATE = {"Content-Type": "application/sparql-update"}
@@ -368,7 +370,7 @@ def test_browser_gets_the_query_page_with_example_tabs(scratch_server):
 
 
 def test_yasgui_is_served_locally(scratch_server):
-    from alliance_kg.api.app import YASGUI_DIR
+    from alliance_kg.settings import YASGUI_DIR
 
     if not YASGUI_DIR.is_dir():
         pytest.skip("node_modules is not installed (npm ci)")
@@ -424,8 +426,10 @@ def test_a_query_sent_as_update_is_answered_as_a_query(scratch_server):
 
 
 def test_query_page_without_node_modules_says_how_to_install(tmp_path):
-    from alliance_kg.api.app import Settings, create_app
+    from alliance_kg.api.app import create_app
     from fastapi.testclient import TestClient
+
+    from alliance_kg.settings import Settings
 
     class NoPool:  # the page needs no store
         async def start(self):

@@ -10,6 +10,8 @@ import httpx
 import pytest
 from conftest import start_server
 
+pytestmark = pytest.mark.slow  # live servers
+
 # Four copies of every triple joined with each other: never finishes on any store worth the name.
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

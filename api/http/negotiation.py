@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from alliance_kg.api.http import problems
 from alliance_kg.api.http.problems import Problem
 
 # Short names found in ``format=`` / ``output=`` / ``results=`` parameters. A name can mean a
@@ -207,12 +208,9 @@ def choose_or_406(offers: Sequence[Offer], accept: str | None, format: Formats =
 
 
 def not_acceptable(offers: Sequence[Offer], accept: str | None, format: Formats = None) -> Problem:
-    return Problem(
-        406,
+    return problems.not_acceptable(
         f"None of the available formats matches {describe_request(accept, format)}. "
         "Available: " + ", ".join(o.media_type for o in offers) + ".",
-        title="Not Acceptable",
-        slug="not-acceptable",
         available=[o.media_type for o in offers],
     )
 

@@ -18,9 +18,11 @@ import uuid
 from typing import Any
 
 import pyoxigraph as ox
+from alliance_kg.api.http import problems
 from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
 from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.sparql.protocol import GRAPH_OFFERS, READ_ONLY_DETAIL, offer_pair, run_job
+from alliance_kg.api.sparql.workers import DatasetGet, GraphDelete, GraphGet, GraphWrite, Job
 from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
@@ -47,18 +49,16 @@ def _target(request: Request, direct: str | None) -> Any:
     params = request.query_params
     graphs = params.getlist("graph")
     if len(graphs) > 1:
-        raise Problem(400, "Give one `graph` parameter.", slug="bad-graph")
+        raise problems.bad_graph("Give one `graph` parameter.")
     if graphs and "default" in params:
-        raise Problem(400, "Give `graph=IRI` or `default`, not both.", slug="bad-graph")
+        raise problems.bad_graph("Give `graph=IRI` or `default`, not both.")
     if "default" in params:
         return _DEFAULT
     if graphs:
         try:
             ox.NamedNode(graphs[0])
         except ValueError:
-            raise Problem(
-                400, f"`graph` is not an absolute IRI: {graphs[0]!r}", slug="bad-iri"
-            ) from None
+            raise problems.bad_iri(f"`graph` is not an absolute IRI: {graphs[0]!r}") from None
         return graphs[0]
     return _DATASET
 
@@ -73,13 +73,10 @@ def _rdf_format(media_type: str, filename: str | None = None) -> ox.RdfFormat | 
 
 
 def _unsupported(media_type: str) -> Problem:
-    return Problem(
-        415,
+    return problems.unsupported_media_type(
         f"Cannot read {media_type or 'a body without Content-Type'} as an RDF graph: send "
         "text/turtle, application/n-triples, application/rdf+xml, application/ld+json or "
-        "multipart/form-data with such parts.",
-        title="Unsupported Media Type",
-        slug="unsupported-media-type",
+        "multipart/form-data with such parts."
     )
 
 
@@ -92,7 +89,7 @@ async def _parts(request: Request, base: str) -> list[tuple[bytes, str, str]]:
         try:
             form = await request.form()
         except Exception as e:  # python-multipart raises various errors
-            raise Problem(400, f"Unreadable multipart body: {e}", slug="bad-multipart") from None
+            raise problems.bad_multipart(f"Unreadable multipart body: {e}") from None
         for _, value in form.multi_items():
             if not isinstance(value, UploadFile):
                 continue
@@ -102,7 +99,7 @@ async def _parts(request: Request, base: str) -> list[tuple[bytes, str, str]]:
                 raise _unsupported(f"{part_type} (part {value.filename!r})")
             parts.append((await value.read(), fmt.media_type, base))
         if not parts:
-            raise Problem(400, "The multipart body has no file parts.", slug="bad-multipart")
+            raise problems.bad_multipart("The multipart body has no file parts.")
         return parts
     fmt = _rdf_format(media_type)
     if fmt is None:
@@ -130,46 +127,36 @@ async def _handle(request: Request, direct: str | None) -> Response:
     fmt = format_parameter(request.query_params)
     if method in ("GET", "HEAD"):
         head = method == "HEAD"
+        job: Job
         if target is _DATASET:
             offer: Offer = choose_or_406(DATASET_OFFERS, accept, fmt)
-            job: dict[str, Any] = {"kind": "dataset_get", "format": offer_pair(offer)}
+            job = DatasetGet(offer_pair(offer), head=head)
         else:
             offer = choose_or_406(GRAPH_GET_OFFERS, accept, fmt)
-            job = {
-                "kind": "graph_get",
-                "graph": None if target is _DEFAULT else target,
-                "format": offer_pair(offer),
-            }
-        job["head"] = head
+            job = GraphGet(None if target is _DEFAULT else target, offer_pair(offer), head=head)
         response = await run_job(request, job)
         if head:
             response.headers["content-type"] = content_type(offer.media_type)
         return response
 
     if not settings.scratch:
-        raise Problem(
-            403,
+        raise problems.read_only(
             READ_ONLY_DETAIL.replace("SPARQL Update", "graph writes"),
-            title="Read-only store",
-            slug="read-only",
             headers={"Allow": "GET, HEAD"},
         )
     if method == "DELETE":
         if target is _DATASET:
-            raise Problem(400, "Name the graph to delete: ?graph=IRI or ?default.")
-        return await run_job(
-            request, {"kind": "graph_delete", "graph": None if target is _DEFAULT else target}
-        )
+            raise problems.bad_graph("Name the graph to delete: ?graph=IRI or ?default.")
+        return await run_job(request, GraphDelete(None if target is _DEFAULT else target))
     created_iri = None
     if target is _DATASET:
         if method == "PUT":
-            raise Problem(400, "Name the graph to replace: ?graph=IRI or ?default.")
+            raise problems.bad_graph("Name the graph to replace: ?graph=IRI or ?default.")
         created_iri = f"{_store_url(request)}/{uuid.uuid4().hex}"
         target = created_iri
     graph = None if target is _DEFAULT else target
     parts = await _parts(request, graph or _store_url(request))
-    job = {"kind": "graph_write", "graph": graph, "replace": method == "PUT", "parts": parts}
-    response = await run_job(request, job)
+    response = await run_job(request, GraphWrite(graph, parts, replace=method == "PUT"))
     if created_iri is not None:
         response.status_code = 201
         response.headers["location"] = created_iri

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
+from alliance_kg.api.http import problems
 from alliance_kg.api.http.negotiation import (
     Offer,
     choose,
@@ -26,7 +27,7 @@ from alliance_kg.api.http.negotiation import (
     format_parameter,
     not_acceptable,
 )
-from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.sparql.workers import Job, PoolError, QueryJob, UpdateJob
 from alliance_kg.api.web.views import query as query_view
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -91,10 +92,6 @@ class Operation:
         return [v for k, v in self.params if k == name]
 
 
-def _bad(detail: str, slug: str = "bad-request", title: str = "Bad Request") -> Problem:
-    return Problem(400, detail, title=title, slug=slug)
-
-
 def _media_type(request: Request) -> tuple[str, dict[str, str]]:
     raw = request.headers.get("content-type", "")
     parts = [p.strip() for p in raw.split(";")]
@@ -109,7 +106,7 @@ def _decode(body: bytes, what: str) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise _bad(f"The {what} is not valid UTF-8.", "bad-encoding") from None
+        raise problems.bad_encoding(f"The {what} is not valid UTF-8.") from None
 
 
 def _parameters(encoded: str, what: str) -> list[tuple[str, str]]:
@@ -118,11 +115,11 @@ def _parameters(encoded: str, what: str) -> list[tuple[str, str]]:
     try:
         return parse_qsl(encoded, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
-        raise _bad(
-            f"The {what} holds percent-encoded bytes that are not UTF-8.", "bad-encoding"
+        raise problems.bad_encoding(
+            f"The {what} holds percent-encoded bytes that are not UTF-8."
         ) from None
     except ValueError as e:
-        raise _bad(f"Unreadable {what}: {e}") from None
+        raise problems.bad_request(f"Unreadable {what}: {e}") from None
 
 
 async def read_operation(request: Request) -> Operation:
@@ -130,14 +127,13 @@ async def read_operation(request: Request) -> Operation:
     if request.method == "GET":
         params = _queries_sent_as_updates(url_params)
         if any(k == "update" for k, _ in params):
-            raise _bad(
+            raise problems.update_by_get(
                 "SPARQL Update must be sent by POST (form field `update` or an "
-                "application/sparql-update body), never by GET.",
-                "update-by-get",
+                "application/sparql-update body), never by GET."
             )
         queries = [v for k, v in params if k == "query"]
         if len(queries) > 1:
-            raise _bad("The request has more than one `query` parameter.", "multiple-queries")
+            raise problems.multiple_queries("The request has more than one `query` parameter.")
         return Operation(queries[0] if queries else None, None, params)
 
     media_type, mparams = _media_type(request)
@@ -149,36 +145,29 @@ async def read_operation(request: Request) -> Operation:
         queries = [v for k, v in params if k == "query"]
         updates = [v for k, v in params if k == "update"]
         if len(queries) > 1 or len(updates) > 1:
-            raise _bad("The request has more than one query or update.", "multiple-queries")
+            raise problems.multiple_queries("The request has more than one query or update.")
         if queries and updates:
-            raise _bad("The request has both a query and an update.", "query-and-update")
+            raise problems.query_and_update("The request has both a query and an update.")
         if not queries and not updates:
-            raise _bad("The form has no `query` or `update` field.", "missing-query")
+            raise problems.missing_query("The form has no `query` or `update` field.")
         return Operation(queries[0] if queries else None, updates[0] if updates else None, params)
     if media_type in ("application/sparql-query", "application/sparql-update"):
         if charset not in ("utf-8", "utf8"):
-            raise Problem(
-                415,
-                f"A {media_type} body must be UTF-8, not {charset}.",
-                title="Unsupported Media Type",
-                slug="unsupported-media-type",
+            raise problems.unsupported_media_type(
+                f"A {media_type} body must be UTF-8, not {charset}."
             )
         if any(k in ("query", "update") for k, _ in url_params):
-            raise _bad(
-                f"A {media_type} body and a `query`/`update` URL parameter: send one only.",
-                "multiple-queries",
+            raise problems.multiple_queries(
+                f"A {media_type} body and a `query`/`update` URL parameter: send one only."
             )
         text = _decode(body, "request body")
         if media_type == "application/sparql-query" or query_form(text):
             return Operation(text, None, url_params)
         return Operation(None, text, url_params)
-    raise Problem(
-        415,
+    raise problems.unsupported_media_type(
         "POST a query as application/x-www-form-urlencoded (field `query`) or as "
         "application/sparql-query, and an update as a form (field `update`) or as "
-        f"application/sparql-update; got {media_type or 'no Content-Type'}.",
-        title="Unsupported Media Type",
-        slug="unsupported-media-type",
+        f"application/sparql-update; got {media_type or 'no Content-Type'}."
     )
 
 
@@ -198,7 +187,7 @@ def _iris(values: list[str], param: str) -> list[str]:
         try:
             ox.NamedNode(v)
         except ValueError:
-            raise _bad(f"`{param}` is not an absolute IRI: {v!r}", "bad-iri") from None
+            raise problems.bad_iri(f"`{param}` is not an absolute IRI: {v!r}") from None
     return values
 
 
@@ -221,24 +210,19 @@ async def sparql(request: Request) -> Response:
     settings = request.app.state.settings
     if op.update is not None:
         if not settings.scratch:
-            raise Problem(403, READ_ONLY_DETAIL, title="Read-only endpoint", slug="read-only")
+            raise problems.read_only(READ_ONLY_DETAIL)
         using = _iris(op.getlist("using-graph-uri"), "using-graph-uri")
         using_named = _iris(op.getlist("using-named-graph-uri"), "using-named-graph-uri")
         update = op.update
         if using or using_named:
             if has_using_or_with(update):
-                raise _bad(
+                raise problems.dataset_conflict(
                     "The update has USING or WITH clauses and the request "
-                    "using-graph-uri/using-named-graph-uri parameters: give the dataset once.",
-                    "dataset-conflict",
+                    "using-graph-uri/using-named-graph-uri parameters: give the dataset once."
                 )
             update = add_using(update, using, using_named)
-        job = {
-            "kind": "update",
-            "update": update,
-            "base_iri": endpoint_url(request),
-            "federated": is_federated(update),
-        }
+        job = UpdateJob(update, endpoint_url(request), federated=is_federated(update))
+        check_runnable(request, update, "update", job.federated)
         return await run_job(request, job)
 
     results = choose(RESULT_OFFERS, accept, fmt)
@@ -247,78 +231,65 @@ async def sparql(request: Request) -> Response:
         raise not_acceptable(RESULT_OFFERS + GRAPH_OFFERS, accept, fmt)
     default_graphs = _iris(op.getlist("default-graph-uri"), "default-graph-uri")
     named_graphs = _iris(op.getlist("named-graph-uri"), "named-graph-uri")
-    job: dict[str, Any] = {
-        "kind": "query",
-        "query": op.query,
-        "base_iri": endpoint_url(request),
-        "results_format": offer_pair(results),
-        "graph_format": offer_pair(graph),
-        "asked": describe_request(accept, fmt),
-        "federated": is_federated(op.query or ""),
-    }
+    query = QueryJob(
+        op.query or "",
+        endpoint_url(request),
+        results_format=offer_pair(results),
+        graph_format=offer_pair(graph),
+        asked=describe_request(accept, fmt),
+        federated=is_federated(op.query or ""),
+    )
     if default_graphs or named_graphs:
-        job["default_graph"] = default_graphs
-        job["named_graphs"] = named_graphs or None
+        query.default_graph = default_graphs
+        query.named_graphs = named_graphs or None
     elif settings.scratch:
         # A built store's default graph is the merge of its record graphs; the scratch store
         # keeps none, so its queries see the union of its graphs (pyoxigraph's, a triple once
         # per graph that holds it).
-        job["union"] = not has_dataset_clause(op.query or "")
-    return await run_job(request, job)
+        query.union = not has_dataset_clause(query.query)
+    check_runnable(request, query.query, "query", query.federated)
+    return await run_job(request, query)
 
 
-async def run_job(request: Request, job: dict[str, Any]) -> Response:
-    """Run a job on the pool and turn its reply (or failure) into a response."""
-    text = job.get("query") or job.get("update") or ""
+def check_runnable(request: Request, text: str, kind: str, federated: bool) -> None:
+    """Refuse, before it reaches a worker, a query or update this endpoint will not run."""
     if nesting(text) > MAX_NESTING:
-        raise _bad(
-            f"The {job['kind']} nests groups or expressions more than {MAX_NESTING} levels "
-            "deep; this endpoint does not evaluate that.",
-            "nested-too-deeply",
+        raise problems.nested_too_deeply(
+            f"The {kind} nests groups or expressions more than {MAX_NESTING} levels "
+            "deep; this endpoint does not evaluate that."
         )
-    if job.get("federated") and not request.app.state.settings.federated:
-        raise Problem(
-            403,
+    if federated and not request.app.state.settings.federated:
+        raise problems.service_disabled(
             "This endpoint does not call other endpoints: it was started with --no-service, "
-            "so queries and updates with SERVICE are refused.",
-            title="SERVICE disabled",
-            slug="service-disabled",
+            "so queries and updates with SERVICE are refused."
         )
-    from alliance_kg.api.sparql.workers import PoolError
 
+
+# What to add to a pool failure's detail: what the client can do about it.
+POOL_HINTS = {
+    problems.query_timeout: " Make it more selective (bind a subject, add a LIMIT), or run it "
+    "on a copy of the data with `alliance-kg query`.",
+    problems.query_busy: " Try again in a moment.",
+    problems.query_out_of_memory: " Make it more selective, or sort and group fewer rows.",
+}
+
+
+async def run_job(request: Request, job: Job) -> Response:
+    """Run a job on the pool and turn its reply (or failure) into a response."""
     settings = request.app.state.settings
     try:
         reply = await request.app.state.pool.run(
             job, settings.query_timeout, disconnected=request.is_disconnected
         )
     except PoolError as e:
-        headers = {"Retry-After": "5"} if e.kind == "busy" else {}
-        titles = {
-            "timeout": "Query timed out",
-            "busy": "Server busy",
-            "died": "Query worker stopped",
-            "out-of-memory": "Query used too much memory",
-            "gone": "Client went away",
-        }
-        hints = {
-            "timeout": " Make it more selective (bind a subject, add a LIMIT), or run it on a"
-            " copy of the data with `alliance-kg query`.",
-            "busy": " Try again in a moment.",
-            "out-of-memory": " Make it more selective, or sort and group fewer rows.",
-        }
-        raise Problem(
-            e.status,
-            str(e) + hints.get(e.kind, ""),
-            title=titles.get(e.kind, "Service Unavailable"),
-            slug="query-" + e.kind,
-            headers=headers,
-            **({"timeout": settings.query_timeout} if e.kind == "timeout" else {}),
-        ) from None
+        extra: dict[str, Any] = {}
+        if e.problem == problems.query_busy:
+            extra["headers"] = {"Retry-After": "5"}
+        if e.problem == problems.query_timeout:
+            extra["timeout"] = settings.query_timeout
+        raise e.problem(str(e) + POOL_HINTS.get(e.problem, ""), **extra) from None
     request.state.query_ms = round(reply.seconds * 1000, 1)
-    if reply.problem:
-        p = dict(reply.problem)
-        title, detail, slug = p.pop("title"), p.pop("detail"), p.pop("slug")
-        raise Problem(reply.status, detail, title=title, slug=slug, **p)
+    reply.raise_problem()
     headers = {"Vary": "Accept", **reply.headers}
     if reply.status == 204 or reply.media_type is None:
         return Response(status_code=reply.status, headers=headers)

@@ -26,17 +26,90 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import resource
 import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+from alliance_kg.api.http import problems
+from alliance_kg.api.http.problems import ProblemType
+from alliance_kg.api.sparql.federation import Refused, Relay
+
+from alliance_kg.store import current_build
+
+if TYPE_CHECKING:  # the workers do not need pydantic, which the settings use
+    from alliance_kg.settings import Settings
 
 log = logging.getLogger("alliance_kg.workers")
 
 # --------------------------------------------------------------------------------------------
 # What goes through the pipe
+
+
+Format = tuple[str, str]  # a media type and the name of its pyoxigraph format ("TURTLE")
+
+
+@dataclass
+class Ping:
+    """Open the store and say so."""
+
+
+@dataclass
+class QueryJob:
+    query: str
+    base_iri: str | None
+    results_format: Format | None  # for SELECT and ASK; None: the request accepts none
+    graph_format: Format | None  # for CONSTRUCT and DESCRIBE
+    asked: str  # what the request accepts, to quote when neither format applies
+    federated: bool = False  # whether it calls other endpoints (SERVICE)
+    default_graph: list[str] | None = None  # the dataset the request gives, if any
+    named_graphs: list[str] | None = None
+    union: bool = False  # the default graph is the union of the graphs (scratch store)
+
+
+@dataclass
+class UpdateJob:
+    update: str
+    base_iri: str | None
+    federated: bool = False
+
+
+@dataclass
+class GraphGet:
+    """One graph (``graph`` None: the default graph, which is the merge of the others)."""
+
+    graph: str | None
+    format: Format
+    head: bool = False  # HEAD: the status and media type only
+
+
+@dataclass
+class DatasetGet:
+    """The whole store."""
+
+    format: Format
+    head: bool = False
+
+
+@dataclass
+class GraphWrite:
+    """PUT (``replace``) or POST RDF documents into a graph (None: the default graph)."""
+
+    graph: str | None
+    parts: list[tuple[bytes, str, str]]  # (data, media type, base IRI)
+    replace: bool = False
+
+
+@dataclass
+class GraphDelete:
+    graph: str | None
+
+
+Job = Ping | QueryJob | UpdateJob | GraphGet | DatasetGet | GraphWrite | GraphDelete
 
 
 @dataclass
@@ -46,9 +119,16 @@ class Reply:
     status: int = 200
     media_type: str | None = None
     body: bytes = b""
-    problem: dict[str, Any] | None = None  # title, detail, slug and extension members
+    problem: ProblemType | None = None  # with its detail and extension members
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0  # time spent in the worker
+
+    def raise_problem(self) -> None:
+        """Raise the problem the worker reported, if any."""
+        if self.problem is not None:
+            raise self.problem(self.detail, **self.extra)
 
 
 ASK_TABLES = {
@@ -60,10 +140,9 @@ ASK_TABLES = {
 class PoolError(Exception):
     """The pool could not answer: timeout, dead worker or no free worker in time."""
 
-    def __init__(self, kind: str, message: str, status: int = 503) -> None:
+    def __init__(self, problem: ProblemType, message: str) -> None:
         super().__init__(message)
-        self.kind = kind
-        self.status = status
+        self.problem = problem
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,21 +181,14 @@ class _Worker:
     """The state of one worker process: its store and the jobs it knows."""
 
     def __init__(self, config: dict[str, Any]) -> None:
-        import pyoxigraph as ox
-
-        self.ox = ox
         self.config = config
         self.store: Any = None
         self.build: Path | None = None
-        self.relay: Any = (
-            None  # alliance_kg.api.sparql.federation.Relay, made for the first SERVICE call
-        )
+        self.relay: Relay | None = None  # made for the first SERVICE call
 
     def federate(self, text: str) -> str:
         """The query or update with its SERVICE calls routed through the checking relay."""
         if self.relay is None:
-            from alliance_kg.api.sparql.federation import Relay
-
             self.relay = Relay(
                 self.config["service_allow"],
                 self.config["service_timeout"],
@@ -127,13 +199,10 @@ class _Worker:
     # -- the store
 
     def open(self) -> Any:
-        ox = self.ox
         if self.config["scratch_dir"]:
             if self.store is None:
                 self.store = ox.Store(self.config["scratch_dir"])
             return self.store
-        from alliance_kg.store import current_build
-
         build = current_build(Path(self.config["store"]))
         if build != self.build:
             self.store = None  # close the old build before opening the new one
@@ -143,11 +212,26 @@ class _Worker:
 
     # -- the jobs
 
-    def run(self, job: dict[str, Any]) -> Reply:
+    def run(self, job: Job) -> Reply:
         started = time.perf_counter()
         self._buffer: _CappedBuffer | None = None
         try:
-            reply = getattr(self, "job_" + job["kind"])(job)
+            match job:
+                case Ping():
+                    self.open()
+                    reply = Reply(body=b"pong")
+                case QueryJob():
+                    reply = self.query(job)
+                case UpdateJob():
+                    reply = self.update(job)
+                case GraphGet():
+                    reply = self.graph_get(job)
+                case DatasetGet():
+                    reply = self.dataset_get(job)
+                case GraphWrite():
+                    reply = self.graph_write(job)
+                case GraphDelete():
+                    reply = self.graph_delete(job)
         except Exception as e:
             if self._buffer is not None and self._buffer.overflow:
                 reply = self.too_large()  # whatever pyoxigraph made of our writer's refusal
@@ -156,49 +240,42 @@ class _Worker:
         reply.seconds = time.perf_counter() - started
         return reply
 
-    def error(self, e: Exception, job: dict[str, Any]) -> Reply:
-        from alliance_kg.api.sparql.federation import Refused
-
+    def error(self, e: Exception, job: Job) -> Reply:
         if isinstance(e, Refused):
-            return problem(403, "SERVICE refused", str(e), "service-refused")
-        if isinstance(e, SyntaxError) and job["kind"] == "graph_write":
-            return problem(400, "Malformed RDF", str(e).strip(), "malformed-rdf")
+            return problem(problems.service_refused, str(e))
+        if isinstance(e, SyntaxError) and isinstance(job, GraphWrite):
+            return problem(problems.malformed_rdf, str(e).strip())
+        if isinstance(e, SyntaxError) and isinstance(job, UpdateJob):
+            return problem(problems.malformed_update, str(e).strip())
         if isinstance(e, SyntaxError):
-            kind = "update" if job["kind"] == "update" else "query"
-            return problem(400, f"Malformed {kind}", str(e).strip(), f"malformed-{kind}")
+            return problem(problems.malformed_query, str(e).strip())
         if isinstance(e, FileNotFoundError):  # StoreMissing
-            return problem(503, "Store unavailable", str(e), "store-unavailable")
+            return problem(problems.store_unavailable, str(e))
         if isinstance(e, ValueError | TypeError | NotImplementedError):
-            return problem(400, "Bad request", str(e), "bad-request")
+            return problem(problems.bad_request, str(e))
         if isinstance(e, RuntimeError) and "is not supported" in str(e):
             # pyoxigraph's word for a function it does not know (fn:upper-case, <urn:f>(1) ...)
             return problem(
-                400,
-                "Unsupported function",
+                problems.unsupported_function,
                 f"{e}. The functions of SPARQL 1.1 and the XSD casts are supported.",
-                "unsupported-function",
             )
-        if isinstance(e, OSError) and job.get("federated"):
+        if isinstance(e, OSError) and isinstance(job, QueryJob | UpdateJob) and job.federated:
             return problem(
-                502,
-                "SERVICE call failed",
+                problems.service_failed,
                 f"The query calls another endpoint (SERVICE), and that failed: {e}",
-                "service-failed",
             )
         if isinstance(e, OSError):
-            return problem(500, "Store error", f"{type(e).__name__}: {e}", "store-error")
-        log.exception("job %s failed", job.get("kind"))  # a bug: report it, keep the worker
-        return problem(500, "Internal error", f"{type(e).__name__}: {e}", "internal-error")
+            return problem(problems.store_error, f"{type(e).__name__}: {e}")
+        log.exception("job %s failed", type(job).__name__)  # a bug: report it, keep the worker
+        return problem(problems.internal_error, f"{type(e).__name__}: {e}")
 
     def too_large(self) -> Reply:
         limit = self.config["max_result_bytes"]
         return problem(
-            507,
-            "Result too large",
+            problems.result_too_large,
             f"The answer is larger than this server's limit of {limit} bytes, so it was not "
             "sent. Ask for less: add a LIMIT (and OFFSET to page), select fewer variables, "
             "or use a more compact format.",
-            "result-too-large",
             max_result_bytes=limit,
         )
 
@@ -206,29 +283,20 @@ class _Worker:
         self._buffer = _CappedBuffer(self.config["max_result_bytes"])
         return self._buffer
 
-    def job_ping(self, job: dict[str, Any]) -> Reply:
-        self.open()
-        return Reply(body=b"pong")
-
-    def job_query(self, job: dict[str, Any]) -> Reply:
-        ox = self.ox
+    def query(self, job: QueryJob) -> Reply:
         store = self.open()
-        kwargs: dict[str, Any] = {"base_iri": job.get("base_iri")}
-        if job.get("default_graph") is not None or job.get("named_graphs") is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.get("default_graph") or []]
-            if job.get("named_graphs") is not None:
-                kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
-        elif job.get("union"):  # the scratch store: no merged default graph is kept there
+        kwargs: dict[str, Any] = {"base_iri": job.base_iri}
+        if job.default_graph is not None or job.named_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graph or []]
+            if job.named_graphs is not None:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        elif job.union:  # the scratch store: no merged default graph is kept there
             kwargs["use_default_graph_as_union"] = True
-        if job.get("substitutions"):
-            kwargs["substitutions"] = {
-                ox.Variable(k): ox.NamedNode(v) for k, v in job["substitutions"].items()
-            }
-        query = self.federate(job["query"]) if job.get("federated") else job["query"]
+        query = self.federate(job.query) if job.federated else job.query
         result = store.query(query, **kwargs)
         out = self.capped()
         if isinstance(result, ox.QueryTriples):
-            chosen = job.get("graph_format")
+            chosen = job.graph_format
             if chosen is None:
                 return self.unacceptable("an RDF graph (CONSTRUCT or DESCRIBE)", job)
             media_type, name = chosen
@@ -236,9 +304,9 @@ class _Worker:
             triples: Any = result
             if fmt.supports_datasets:
                 triples = (ox.Quad(t.subject, t.predicate, t.object) for t in result)
-            ox.serialize(triples, out, fmt, prefixes=job.get("prefixes") or None)
+            ox.serialize(triples, out, fmt)
         else:
-            chosen = job.get("results_format")
+            chosen = job.results_format
             if chosen is None:
                 kind = "a boolean (ASK)" if isinstance(result, ox.QueryBoolean) else "a table"
                 return self.unacceptable(kind + " of results", job)
@@ -249,36 +317,32 @@ class _Worker:
             result.serialize(out, getattr(ox.QueryResultsFormat, name))
         return Reply(media_type=media_type, body=out.getvalue())
 
-    def unacceptable(self, what: str, job: dict[str, Any]) -> Reply:
+    def unacceptable(self, what: str, job: QueryJob) -> Reply:
         return problem(
-            406,
-            "Not Acceptable",
+            problems.not_acceptable,
             f"This query returns {what}, and the request accepts none of its formats "
-            f"({job.get('asked') or 'see Accept'}).",
-            "not-acceptable",
+            f"({job.asked or 'see Accept'}).",
         )
 
-    def job_update(self, job: dict[str, Any]) -> Reply:
+    def update(self, job: UpdateJob) -> Reply:
         if not self.config["scratch_dir"]:
-            return problem(403, "Read-only", "This store is read-only.", "read-only")
-        update = self.federate(job["update"]) if job.get("federated") else job["update"]
-        self.open().update(update, base_iri=job.get("base_iri"))
+            return problem(problems.read_only, "This store is read-only.")
+        update = self.federate(job.update) if job.federated else job.update
+        self.open().update(update, base_iri=job.base_iri)
         return Reply(status=204)
 
     def _graph(self, iri: str | None) -> Any:
-        return self.ox.DefaultGraph() if iri is None else self.ox.NamedNode(iri)
+        return ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
 
     def _exists(self, store: Any, iri: str | None) -> bool:
-        return iri is None or store.contains_named_graph(self.ox.NamedNode(iri))
+        return iri is None or store.contains_named_graph(ox.NamedNode(iri))
 
-    def job_graph_get(self, job: dict[str, Any]) -> Reply:
-        """One graph (``graph`` None: the default graph, which is the merge of the others)."""
-        ox = self.ox
+    def graph_get(self, job: GraphGet) -> Reply:
         store = self.open()
-        iri = job.get("graph")
+        iri = job.graph
         if not self._exists(store, iri):
-            return problem(404, "No such graph", f"There is no graph <{iri}> here.", "no-graph")
-        media_type, name = job["format"]
+            return problem(problems.no_graph, f"There is no graph <{iri}> here.")
+        media_type, name = job.format
         fmt = getattr(ox.RdfFormat, name)
         out = self.capped()
         triples: Any = (
@@ -287,32 +351,29 @@ class _Worker:
         )
         if fmt.supports_datasets:
             triples = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        ox.serialize(triples, out, fmt, prefixes=job.get("prefixes") or None)
-        return Reply(media_type=media_type, body=b"" if job.get("head") else out.getvalue())
+        ox.serialize(triples, out, fmt)
+        return Reply(media_type=media_type, body=b"" if job.head else out.getvalue())
 
-    def job_dataset_get(self, job: dict[str, Any]) -> Reply:
-        ox = self.ox
+    def dataset_get(self, job: DatasetGet) -> Reply:
         store = self.open()
-        media_type, name = job["format"]
+        media_type, name = job.format
         out = self.capped()
         ox.serialize(store.quads_for_pattern(None, None, None), out, getattr(ox.RdfFormat, name))
-        return Reply(media_type=media_type, body=b"" if job.get("head") else out.getvalue())
+        return Reply(media_type=media_type, body=b"" if job.head else out.getvalue())
 
-    def job_graph_write(self, job: dict[str, Any]) -> Reply:
-        """PUT (``replace``) or POST data into a graph; ``parts``: (bytes, media type, base)."""
-        ox = self.ox
+    def graph_write(self, job: GraphWrite) -> Reply:
         if not self.config["scratch_dir"]:
-            return problem(403, "Read-only", "This store is read-only.", "read-only")
+            return problem(problems.read_only, "This store is read-only.")
         store = self.open()
-        iri = job.get("graph")
+        iri = job.graph
         graph = self._graph(iri)
         quads = []
-        for data, media_type, base in job["parts"]:
+        for data, media_type, base in job.parts:
             fmt = ox.RdfFormat.from_media_type(media_type)
             for t in ox.parse(data, fmt, base_iri=base, without_named_graphs=True):
                 quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
         existed = self._exists(store, iri)
-        if job.get("replace"):
+        if job.replace:
             if iri is None:
                 store.clear_graph(graph)
             elif existed:
@@ -322,22 +383,22 @@ class _Worker:
         store.extend(quads)
         return Reply(status=204 if existed else 201)
 
-    def job_graph_delete(self, job: dict[str, Any]) -> Reply:
+    def graph_delete(self, job: GraphDelete) -> Reply:
         if not self.config["scratch_dir"]:
-            return problem(403, "Read-only", "This store is read-only.", "read-only")
+            return problem(problems.read_only, "This store is read-only.")
         store = self.open()
-        iri = job.get("graph")
+        iri = job.graph
         if not self._exists(store, iri):
-            return problem(404, "No such graph", f"There is no graph <{iri}> here.", "no-graph")
+            return problem(problems.no_graph, f"There is no graph <{iri}> here.")
         if iri is None:
-            store.clear_graph(self.ox.DefaultGraph())
+            store.clear_graph(ox.DefaultGraph())
         else:
-            store.remove_graph(self.ox.NamedNode(iri))
+            store.remove_graph(ox.NamedNode(iri))
         return Reply(status=204)
 
 
-def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> Reply:
-    return Reply(status=status, problem={"title": title, "detail": detail, "slug": slug, **extra})
+def problem(kind: ProblemType, detail: str, **extra: Any) -> Reply:
+    return Reply(status=kind.status, problem=kind, detail=detail, extra=extra)
 
 
 def _worker_main(conn: Any, config: dict[str, Any]) -> None:
@@ -345,15 +406,13 @@ def _worker_main(conn: Any, config: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which ends us
     limit = config.get("memory_limit")
     if limit:
-        import resource
-
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     worker = _Worker(config)
     try:
         worker.open()
         conn.send(Reply(body=b"ready"))
     except Exception as e:  # the store cannot be opened: say so, and keep trying per job
-        conn.send(problem(503, "Store unavailable", str(e), "store-unavailable"))
+        conn.send(problem(problems.store_unavailable, str(e)))
     while True:
         try:
             job = conn.recv()
@@ -362,9 +421,7 @@ def _worker_main(conn: Any, config: dict[str, Any]) -> None:
         try:
             reply = worker.run(job)
         except MemoryError:
-            reply = problem(
-                507, "Out of memory", "The query needed more memory than allowed.", "memory"
-            )
+            reply = problem(problems.out_of_memory, "The query needed more memory than allowed.")
         conn.send(reply)
 
 
@@ -413,37 +470,26 @@ class QueryPool:
     running already, in which case it is stopped at once with a 503 "busy" problem. So a point
     lookup waits at most about ``fast_budget`` for a worker, however many runaways arrive.
 
-    ``store``: the store location (read-only mode); ``scratch_dir``: a directory for the
-    writable scratch store (scratch mode: one worker, which owns the store, and no lanes).
+    The settings give the store (``store``: read-only mode; ``scratch_dir``: a directory for
+    the writable scratch store, with one worker, which owns the store, and no lanes), the sizes
+    of the lanes (``fast_workers``, ``workers``) and the limits of a worker.
     """
 
-    def __init__(
-        self,
-        *,
-        store: Path | None = None,
-        scratch_dir: Path | None = None,
-        size: int = 2,
-        fast_size: int = 4,
-        fast_budget: float = 0.25,
-        max_result_bytes: int = 64 * 1024 * 1024,
-        memory_limit: int | None = None,
-        service_allow: tuple[str, ...] = (),
-        service_timeout: float = 30.0,
-    ) -> None:
-        if (store is None) == (scratch_dir is None):
+    def __init__(self, settings: Settings, fast_budget: float = 0.25) -> None:
+        if (settings.store is None) == (settings.scratch_dir is None):
             raise ValueError("give a store location or a scratch directory")
-        self.scratch = scratch_dir is not None
-        self.size = 1 if self.scratch else max(1, size)  # long jobs at once
-        self.fast_size = 1 if self.scratch else max(1, fast_size)
+        self.scratch = settings.scratch
+        self.size = 1 if self.scratch else settings.workers  # long jobs at once
+        self.fast_size = 1 if self.scratch else settings.fast_workers
         self.fast_budget = None if self.scratch else fast_budget
         self.long = 0  # long jobs running now
         self.config = {
-            "store": str(store) if store else None,
-            "scratch_dir": str(scratch_dir) if scratch_dir else None,
-            "max_result_bytes": max_result_bytes,
-            "memory_limit": memory_limit,
-            "service_allow": list(service_allow),
-            "service_timeout": service_timeout,
+            "store": str(settings.store) if settings.store else None,
+            "scratch_dir": str(settings.scratch_dir) if settings.scratch_dir else None,
+            "max_result_bytes": settings.max_result_bytes,
+            "memory_limit": settings.memory_limit,
+            "service_allow": list(settings.service_allow),
+            "service_timeout": settings.query_timeout,
         }
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(
@@ -464,7 +510,7 @@ class QueryPool:
         for p in procs:
             reply = await p.receive(timeout)
             if reply.problem:
-                raise RuntimeError(f"query worker could not start: {reply.problem['detail']}")
+                raise RuntimeError(f"query worker could not start: {reply.detail}")
             self._idle.put_nowait(p)
 
     async def _spawn(self) -> _Process:
@@ -486,7 +532,7 @@ class QueryPool:
 
     async def run(
         self,
-        job: dict[str, Any],
+        job: Job,
         timeout: float,
         disconnected: Callable[[], Awaitable[bool]] | None = None,
     ) -> Reply:
@@ -504,7 +550,7 @@ class QueryPool:
                 proc = await asyncio.wait_for(self._idle.get(), max(deadline - loop.time(), 0))
             except TimeoutError:
                 raise PoolError(
-                    "busy",
+                    problems.query_busy,
                     f"All {self.fast_size} query workers stayed busy for {timeout:g} s.",
                 ) from None
             if proc.process.is_alive():
@@ -516,7 +562,9 @@ class QueryPool:
             try:
                 proc.conn.send(job)
             except (OSError, ValueError) as e:  # a worker that died while idle
-                raise PoolError("died", f"the query worker had stopped ({e})") from None
+                raise PoolError(
+                    problems.query_died, f"the query worker had stopped ({e})"
+                ) from None
             while True:
                 now = loop.time()
                 if now >= deadline:
@@ -529,11 +577,11 @@ class QueryPool:
                     break
                 except TimeoutError:
                     if disconnected is not None and await disconnected():
-                        raise PoolError("gone", "the client went away") from None
+                        raise PoolError(problems.query_gone, "the client went away") from None
                     if not long and budget_end <= loop.time() < deadline:
                         if self.long >= self.size:
                             raise PoolError(
-                                "busy",
+                                problems.query_busy,
                                 f"{self.size} long queries are running already, and this one "
                                 f"ran past {self.fast_budget:g} s, so it was stopped.",
                             ) from None
@@ -544,7 +592,8 @@ class QueryPool:
             return reply
         except TimeoutError:
             raise PoolError(
-                "timeout", f"The query ran longer than the {timeout:g} s limit and was stopped."
+                problems.query_timeout,
+                f"The query ran longer than the {timeout:g} s limit and was stopped.",
             ) from None
         except (EOFError, OSError) as e:
             await asyncio.to_thread(proc.process.join, 2)
@@ -552,11 +601,13 @@ class QueryPool:
                 limit = self.config["memory_limit"]
                 cap = f" ({limit // 1024**2} MB)" if limit else ""
                 raise PoolError(
-                    "out-of-memory",
+                    problems.query_out_of_memory,
                     f"The query needed more memory than a query worker may use{cap}, so it "
                     "was stopped.",
                 ) from e
-            raise PoolError("died", "The query worker stopped before answering.") from e
+            raise PoolError(
+                problems.query_died, "The query worker stopped before answering."
+            ) from e
         finally:
             if long:  # its place in the fast lane is taken: retire it
                 self.long -= 1
@@ -599,7 +650,7 @@ class QueryPool:
                     delay = min(delay * 2, 5.0)
                     continue
                 if reply.problem:  # it runs, but cannot open the store yet: it retries per job
-                    log.error("new query worker: %s", reply.problem.get("detail"))
+                    log.error("new query worker: %s", reply.detail)
                 assert self._idle is not None
                 self._idle.put_nowait(fresh)
                 return

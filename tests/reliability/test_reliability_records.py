@@ -34,7 +34,7 @@ from conftest import ALLIANCE_KG, start_server
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alliance_kg import paths
+from alliance_kg import cli, paths
 from alliance_kg import store as stores
 from alliance_kg.iri import SLUG
 
@@ -120,7 +120,7 @@ def assert_promised_error(location: Path, files: dict[str, bytes], names: str | 
     with data_with(files) as directory:
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
-            status = build.load(directory, location)
+            status = cli.main(["load", "--data", str(directory), "--store", str(location)])
     output = err.getvalue()
     assert "Traceback" not in output
     assert status == 1, f"the load did not fail:\n{output[-3000:]}"
