@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from alliance_kg.api import models
-from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.http import problems
 from alliance_kg.api.lookup.backend import Backend, EmbeddedBackend, RemoteBackend
 from alliance_kg.api.lookup.service import Lookup
 from starlette.requests import Request
@@ -31,13 +31,10 @@ def lookup(request: Request) -> Lookup:
         elif settings.store is not None:
             backend = EmbeddedBackend(settings.store)
         else:
-            raise Problem(
-                503,
+            raise problems.no_rest_store(
                 "The REST API answers from a built store or a SPARQL endpoint; this server runs "
                 "on a scratch store only. Use /sparql, or serve with --store or "
-                "--sparql-endpoint.",
-                title="No store for the REST API",
-                slug="no-rest-store",
+                "--sparql-endpoint."
             )
         service = Lookup(backend, canned.load_all(settings.queries_dir))
         request.app.state.lookup = service

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from alliance_kg.api.deps import lookup
-from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.http import problems
 from alliance_kg.api.lookup import names
 from alliance_kg.api.web import render
 from fastapi import APIRouter
@@ -278,16 +278,16 @@ MUST_BE = {
 Body = TypeVar("Body", bound=BaseModel)
 
 
-def parsed(model: type[Body], name: str, value: Any, slug: str) -> Body:
-    """A request body as its model, or a 400 naming the field that is wrong.
+def parsed(model: type[Body], name: str, value: Any, kind: problems.ProblemType) -> Body:
+    """A request body as its model, or a problem of the given kind naming the wrong field.
 
-    >>> parsed(ReconciliationQuery, "q0", {"query": "포항", "limit": 3}, "bad-query").limit
+    >>> parsed(ReconciliationQuery, "q0", {"query": "포항", "limit": 3}, problems.bad_query).limit
     3.0
-    >>> parsed(ReconciliationQuery, "q0", {"query": "포항", "limit": -1}, "bad-query")
+    >>> parsed(ReconciliationQuery, "q0", {"query": "포항", "limit": -1}, problems.bad_query)
     Traceback (most recent call last):
     ...
     alliance_kg.api.http.problems.Problem: q0: limit must be a non-negative number.
-    >>> parsed(ReconciliationQuery, "q1", {"properties": [{"v": "경남"}]}, "bad-query")
+    >>> parsed(ReconciliationQuery, "q1", {"properties": [{"v": "경남"}]}, problems.bad_query)
     Traceback (most recent call last):
     ...
     alliance_kg.api.http.problems.Problem: q1: properties[0].pid is missing.
@@ -310,7 +310,7 @@ def parsed(model: type[Body], name: str, value: Any, slug: str) -> Body:
         what = f"{path} is missing"
     else:
         what = f"{field_path} must be {MUST_BE[field]}"
-    raise Problem(400, f"{name}: {what}." if path else f"{name} {what}.", slug=slug)
+    raise kind(f"{name}: {what}." if path else f"{name} {what}.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -563,15 +563,13 @@ async def _partners(request: Request, cat: Catalog, entry: names.Entry) -> list[
 
 async def extend(request: Request, cat: Catalog, body: Extension) -> dict[str, Any]:
     if len(body.ids) > MAX_IDS:
-        raise Problem(413, f"At most {MAX_IDS} ids in one request.", slug="too-many-ids")
+        raise problems.too_many_ids(f"At most {MAX_IDS} ids in one request.")
     wanted = []
     for p in body.properties:
         pid = PID_ALIASES.get(p.id, p.id)
         if pid not in PROPERTY or not PROPERTY[pid].extension:
-            raise Problem(
-                400,
-                f"Unknown property {p.id!r}; see {request.url_for('reconcile_properties')}.",
-                slug="bad-extend",
+            raise problems.bad_extend(
+                f"Unknown property {p.id!r}; see {request.url_for('reconcile_properties')}."
             )
         wanted.append((p.id, pid))
     meta = [{"id": given, "name": PROPERTY[pid].en} for given, pid in wanted]
@@ -662,7 +660,7 @@ def _json(request: Request, body: Any, params: dict[str, str] | None = None) -> 
     data = json.dumps(body, ensure_ascii=False)
     if callback and request.method == "GET":
         if not _CALLBACK.match(callback):
-            raise Problem(400, "callback must be a JavaScript identifier.", slug="bad-callback")
+            raise problems.bad_callback("callback must be a JavaScript identifier.")
         return Response(
             f"/**/{callback}({data});", media_type="application/javascript", headers=CORS
         )
@@ -673,7 +671,7 @@ def _parse(field: str, text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError as e:
-        raise Problem(400, f"{field} is not JSON: {e}", slug="bad-json") from None
+        raise problems.bad_json(f"{field} is not JSON: {e}") from None
 
 
 async def _params(request: Request) -> dict[str, str]:
@@ -694,10 +692,8 @@ async def _params(request: Request) -> dict[str, str]:
             else:
                 params["queries"] = json.dumps(body)
         elif content_type:
-            raise Problem(
-                415,
-                f"Send queries as a form (application/x-www-form-urlencoded), not {content_type}.",
-                slug="unsupported-media-type",
+            raise problems.unsupported_media_type(
+                f"Send queries as a form (application/x-www-form-urlencoded), not {content_type}."
             )
     return params
 
@@ -707,21 +703,22 @@ async def service(request: Request) -> Response:
     """The manifest; with ``queries`` a batch of queries; with ``extend`` a data extension."""
     params = await _params(request)
     if "queries" in params and "extend" in params:
-        raise Problem(400, "Send queries or extend, not both.", slug="bad-request")
+        raise problems.bad_request("Send queries or extend, not both.")
     if "queries" in params:
         batch = _parse("queries", params["queries"])
         if not isinstance(batch, dict):
-            raise Problem(400, "queries must be a JSON object of queries.", slug="bad-query")
+            raise problems.bad_query("queries must be a JSON object of queries.")
         if len(batch) > MAX_QUERIES:
-            raise Problem(413, f"At most {MAX_QUERIES} queries in one batch.", slug="too-many")
+            raise problems.too_many_queries(f"At most {MAX_QUERIES} queries in one batch.")
         queries = {
-            key: parsed(ReconciliationQuery, str(key), q, "bad-query") for key, q in batch.items()
+            key: parsed(ReconciliationQuery, str(key), q, problems.bad_query)
+            for key, q in batch.items()
         }
         cat = await catalog(request)
         answers = {key: {"result": reconcile_one(cat, q)} for key, q in queries.items()}
         return _json(request, answers, params)
     if "extend" in params:
-        body = parsed(Extension, "extend", _parse("extend", params["extend"]), "bad-extend")
+        body = parsed(Extension, "extend", _parse("extend", params["extend"]), problems.bad_extend)
         cat = await catalog(request)
         return _json(request, await extend(request, cat, body), params)
     return _json(request, manifest(request), params)
@@ -737,7 +734,7 @@ def _int(request: Request, name: str, default: int, top: int) -> int:
     if value is None or value == "":
         return default
     if not re.fullmatch(r"[0-9]{1,6}", value):
-        raise Problem(400, f"{name} must be a non-negative integer.", slug="bad-request")
+        raise problems.bad_request(f"{name} must be a non-negative integer.")
     return min(int(value), top)
 
 
@@ -808,11 +805,11 @@ async def preview(request: Request) -> Response:
     """A small HTML card of one entity, for OpenRefine's preview pop-up."""
     key = request.query_params.get("id", "")
     if not key:
-        raise Problem(400, "Give the entity as ?id=.", slug="bad-request")
+        raise problems.bad_request("Give the entity as ?id=.")
     cat = await catalog(request)
     entry = cat.entry(key)
     if entry is None:
-        raise Problem(404, f"No local government with the id {key!r}.", slug="not-found")
+        raise problems.not_found(f"No local government with the id {key!r}.")
     province = cat.province(entry)
     coords = await _coordinates(request, entry)
     partners = await _partners(request, cat, entry)

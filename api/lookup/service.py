@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from alliance_kg.api import models
-from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.http import problems
 from alliance_kg.api.lookup.backend import Backend, BackendError, plain
 from alliance_kg.api.lookup.names import MAX_KEY, Entry, NameIndex, slug_of
 
@@ -201,19 +201,11 @@ def source_model(e: Entry) -> models.Source:
 def check_key(key: str) -> str:
     """A key fit to look up, or a 400: too long, control characters, undecodable bytes."""
     if len(key) > MAX_KEY:
-        raise Problem(
-            400,
-            f"The key is {len(key)} characters long; keys are at most {MAX_KEY}.",
-            title="Key too long",
-            slug="bad-key",
+        raise problems.bad_key(
+            f"The key is {len(key)} characters long; keys are at most {MAX_KEY}."
         )
     if any(unicodedata.category(c) in ("Cc", "Cs", "Co") or c == "\ufffd" for c in key):
-        raise Problem(
-            400,
-            "The key holds control characters or bytes that are not UTF-8.",
-            title="Bad key",
-            slug="bad-key",
-        )
+        raise problems.bad_key("The key holds control characters or bytes that are not UTF-8.")
     return key
 
 
@@ -268,9 +260,7 @@ class Lookup:
         """A canned query by name, or a 404."""
         query = self.queries.get(name)
         if query is None:
-            raise Problem(
-                404, f"There is no canned query {name!r}; see /queries.", slug="not-found"
-            )
+            raise problems.not_found(f"There is no canned query {name!r}; see /queries.")
         return query
 
     async def select(
@@ -281,20 +271,17 @@ class Lookup:
         query = self.query(name)
         missing = [p.name for p in query.parameters if not p.optional and p.name not in values]
         if missing:
-            raise Problem(
-                400,
-                f"{name} needs {', '.join(missing)}; see /queries for examples.",
-                title="Missing parameter",
-                slug="bad-parameter",
+            raise problems.bad_parameter(
+                f"{name} needs {', '.join(missing)}; see /queries for examples."
             )
         try:
             terms = query.bind(values)
         except canned.BadParameter as e:
-            raise Problem(400, str(e), title="Bad parameter", slug="bad-parameter") from None
+            raise problems.bad_parameter(str(e)) from None
         try:
             return await self.backend.select(query, terms)
         except BackendError as e:
-            raise Problem(503, str(e), title="Store unavailable", slug="store-unavailable") from e
+            raise problems.store_unavailable(str(e)) from e
 
     async def rows(self, name: str, **values: str | None) -> list[dict[str, Any]]:
         """The rows of a canned query; parameters given as None are left out."""
@@ -325,21 +312,15 @@ class Lookup:
         what = LISTINGS[kind].what
         found = (await self.index(kind)).lookup(check_key(key))
         if not found:
-            raise Problem(
-                404,
+            raise problems.not_found(
                 f"No {what} is known by {key!r}. Search with /municipalities?q=..."
                 if kind == "municipality"
                 else f"No {what} is known by {key!r}.",
-                title="Not found",
-                slug="not-found",
                 key=key,
             )
         if len(found) > 1:
-            raise Problem(
-                300,
+            raise problems.ambiguous_key(
                 f"{key!r} names {len(found)} {what}s; ask for one of them by slug, code or QID.",
-                title="Ambiguous key",
-                slug="ambiguous-key",
                 key=key,
                 candidates=[municipality(e).model_dump() for e in found],
             )

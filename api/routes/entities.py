@@ -11,8 +11,8 @@ from typing import Annotated
 
 import pyoxigraph as ox
 from alliance_kg.api.deps import PROBLEMS, lookup
+from alliance_kg.api.http import problems
 from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
-from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.lookup.service import v
 from alliance_kg.api.web.views import entity as entity_view
 from fastapi import APIRouter, Path, Request
@@ -70,14 +70,12 @@ async def entity(
     fmt = format_parameter(request.query_params.multi_items())
     offer = choose_or_406(OFFERS, request.headers.get("accept"), fmt)
     if not (iri.SLUG.match(kind) and iri.SLUG.match(slug)):
-        raise Problem(
-            404, "Entity IRIs are /id/<type>/<slug> in lower-case slugs.", slug="not-found"
-        )
+        raise problems.not_found("Entity IRIs are /id/<type>/<slug> in lower-case slugs.")
     state = lookup(request)
     subject = iri.entity(kind, slug)
     rows = await state.rows("entity-description", entity=subject)
     if not rows:
-        raise Problem(404, f"Nothing is known about <{subject}>.", slug="not-found")
+        raise problems.not_found(f"Nothing is known about <{subject}>.")
     headers = {"Vary": "Accept", "Link": f'<{subject}>; rel="canonical"'}
     if offer.value is not None:
         triples = sorted(
@@ -101,12 +99,12 @@ async def wikidata(
     """Redirect to the entity that is ``skos:exactMatch`` to a Wikidata item
     (query ``wikidata-entity``)."""
     if not iri.QID.match(qid):
-        raise Problem(400, f"{qid!r} is not a Wikidata QID such as Q42157.", slug="bad-key")
+        raise problems.bad_key(f"{qid!r} is not a Wikidata QID such as Q42157.")
     rows = await lookup(request).rows("wikidata-entity", wikidata=iri.wikidata(qid))
     found = sorted({v(r, "entity") for r in rows if v(r, "entity")})
     local = [e for e in found if e and iri.parse_entity(e)]
     if not local:
-        raise Problem(404, f"No entity of the graph matches {qid}.", slug="not-found")
+        raise problems.not_found(f"No entity of the graph matches {qid}.")
     return RedirectResponse(local_path(local[0]), status_code=303)
 
 

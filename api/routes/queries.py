@@ -10,8 +10,8 @@ from typing import Annotated
 
 from alliance_kg.api import models
 from alliance_kg.api.deps import PROBLEMS, lookup
+from alliance_kg.api.http import problems
 from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
-from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.lookup.names import MAX_KEY
 from alliance_kg.api.lookup.service import check_key, v
 from fastapi import APIRouter, Path, Request
@@ -101,7 +101,7 @@ async def run_query(
         if k in FORMAT_PARAMETERS:
             continue
         if k in values:
-            raise Problem(400, f"{k} is given twice.", slug="bad-parameter")
+            raise problems.bad_parameter(f"{k} is given twice.")
         # A value longer than any key is refused as too long without scanning it.
         values[k] = check_key(value) if len(value) <= 2000 else check_key("x" * (MAX_KEY + 1))
     columns, rows = await service.select(name, values)

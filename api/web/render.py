@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.http import problems
 from alliance_kg.api.lookup.names import slug_of
 from alliance_kg.api.web import drawing
 from fastapi import Request
@@ -68,7 +68,7 @@ def lang_of(request: Request) -> str:
     if not values:
         return "ko"
     if len(values) > 1 or values[0] not in ("ko", "en"):
-        raise Problem(400, "lang is ko or en, given once.", slug="bad-parameter")
+        raise problems.bad_parameter("lang is ko or en, given once.")
     return values[0]
 
 

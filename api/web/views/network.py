@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from alliance_kg.api.deps import PROBLEMS, lookup
-from alliance_kg.api.http.problems import Problem
+from alliance_kg.api.http import problems
 from alliance_kg.api.lookup.names import slug_of
 from alliance_kg.api.lookup.service import Lookup, v
 from alliance_kg.api.web import drawing, render
@@ -41,10 +41,8 @@ def check_kinds(kinds: list[str] | None) -> list[str]:
     kinds = kinds or []
     bad = [k for k in kinds if k not in KIND_COLOURS]
     if bad:
-        raise Problem(
-            400,
-            f"Unknown tie kind {bad[0][:50]!r}; kinds are {', '.join(KIND_COLOURS)}.",
-            slug="bad-parameter",
+        raise problems.bad_parameter(
+            f"Unknown tie kind {bad[0][:50]!r}; kinds are {', '.join(KIND_COLOURS)}."
         )
     return kinds
 

@@ -20,8 +20,8 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
+from alliance_kg.api.http import problems
 from alliance_kg.api.http.negotiation import Offer, choose_or_406, content_type, format_parameter
-from alliance_kg.api.http.problems import Problem
 from alliance_kg.api.web import render
 from fastapi import APIRouter, Request
 from markdown_it import MarkdownIt
@@ -47,11 +47,11 @@ async def release(request: Request) -> tuple[dataset.Release, Path]:
     """The release of the live store build (dumps written on the first call per build)."""
     location = request.app.state.settings.store
     if location is None:
-        raise Problem(404, "This server publishes no store (it runs on a scratch store).")
+        raise problems.plain(404, "This server publishes no store (it runs on a scratch store).")
     try:
         return await asyncio.to_thread(dataset.current_release, Path(location))
     except stores.StoreMissing as e:
-        raise Problem(503, str(e), title="Store unavailable", slug="store-unavailable") from None
+        raise problems.store_unavailable(str(e)) from None
 
 
 def base_url(request: Request) -> str:
@@ -145,7 +145,7 @@ async def cookbook_page(request: Request) -> HTMLResponse:
     try:
         key = (path, path.stat().st_mtime)
     except FileNotFoundError:
-        raise Problem(404, "docs/cookbook.md is missing.") from None
+        raise problems.plain(404, "docs/cookbook.md is missing.") from None
     if key not in _cookbook_cache:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8")
         _cookbook_cache.clear()
@@ -270,4 +270,4 @@ async def dump_file(request: Request, name: str) -> Response:
                 headers={"ETag": f'"{f.sha256}"', "Cache-Control": "public, max-age=86400"},
             )
     known = ", ".join(f.name for f in rel.files)
-    raise Problem(404, f"No dump {name!r}; this data version has {known}.", slug="not-found")
+    raise problems.not_found(f"No dump {name!r}; this data version has {known}.")
