@@ -10,6 +10,7 @@ from alliance_kg import __version__, paths
 from alliance_kg.loaders.build import BuildFailed
 from alliance_kg.settings import Settings
 from alliance_kg.store import StoreMissing
+from alliance_kg.wikidata import ResultsError
 
 # The options of `serve` that set the Settings field of the same name, and their metavars.
 SERVE_OPTIONS = {
@@ -177,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run(args)
-    except StoreMissing as missing:
-        print(f"alliance-kg: {missing}", file=sys.stderr)
+    except (StoreMissing, ResultsError) as e:
+        print(f"alliance-kg: {e}", file=sys.stderr)
     except BuildFailed as failed:
         for error in failed.errors:
             print(error, file=sys.stderr)

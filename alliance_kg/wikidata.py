@@ -635,11 +635,7 @@ def _write(text: str, output: Path | None, what: str) -> None:
 
 def cli_import(path: Path, location: Path, csv_out: Path | None = None) -> int:
     """``alliance-kg import wikidata FILE``: read the file, say what it holds and what it links."""
-    try:
-        statements = read_results(path)
-    except ResultsError as e:
-        print(f"alliance-kg: {e}", file=sys.stderr)
-        return 1
+    statements = read_results(path)
     try:
         store: ox.Store | None = stores.open_read_only(location)
     except stores.StoreMissing as missing:  # the file can be read without a store
@@ -681,11 +677,7 @@ def cli_import(path: Path, location: Path, csv_out: Path | None = None) -> int:
 
 def cli_compare(path: Path, location: Path, csv_out: Path | None = None) -> int:
     """``alliance-kg compare wikidata FILE [--csv OUT]``."""
-    try:
-        statements = read_results(path)
-    except ResultsError as e:
-        print(f"alliance-kg: {e}", file=sys.stderr)
-        return 1
+    statements = read_results(path)
     store = stores.open_read_only(location)
     comparison = compare(graph_ties(store), statements, graph_items(store))
     sys.stdout.write(comparison_table(comparison))
@@ -700,11 +692,7 @@ def cli_quickstatements(
     """``alliance-kg export quickstatements [--friendship] [--compare FILE]``."""
     statements = None
     if compare_file is not None:
-        try:
-            statements = read_results(compare_file)
-        except ResultsError as e:
-            print(f"alliance-kg: {e}", file=sys.stderr)
-            return 1
+        statements = read_results(compare_file)
     store = stores.open_read_only(location)
     proposal = quickstatements(graph_ties(store), statements, friendship)
     for reason in proposal.skipped:

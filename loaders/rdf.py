@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from alliance_kg.loaders import dates
 from alliance_kg.loaders.read import Records
 
-from alliance_kg import iri
+from alliance_kg import iri, vocabulary
 
 NS = iri.PREFIXES
 
@@ -69,11 +69,15 @@ TIME_PROPERTY = {
 }
 
 
-KIND_NAMES = {
-    "sister-city": ("자매결연", "sister-city agreement"),
-    "friendship-city": ("우호도시 협약", "friendship-city agreement"),
-    "letter-of-intent": ("교류 의향서", "letter of intent"),
-    "cooperation": ("협력 협약", "cooperation agreement"),
+# The record files whose ids a record may name as a party, and the kind of IRI each mints.
+PARTY_KINDS = {
+    "municipalities": "municipality",
+    "foreign-governments": "municipality",
+    "former-governments": "municipality",
+    "organizations": "organization",
+    "places": "place",
+    "legislation": "legislation",
+    "industries": "industry",
 }
 
 ORG_CLASS = {
@@ -81,27 +85,6 @@ ORG_CLASS = {
     "special-local-government": "ak:SpecialLocalGovernment",
     "council": "ak:Council",
     "office": "ak:Office",
-}
-
-STEP_NAMES = {
-    "proposed": ("발의", "proposed"),
-    "submitted": ("제출", "submitted"),
-    "committee-passed": ("소관 상임위원회 통과", "passed committee"),
-    "judiciary-held": ("법제사법위원회 계류", "held in the Legislation and Judiciary Committee"),
-    "passed": ("본회의 통과", "passed"),
-    "promulgated": ("공포", "promulgated"),
-    "in-force": ("시행", "in force"),
-}
-
-ROLE_NAMES = {
-    "mayor": ("시장", "mayor"),
-    "governor": ("도지사", "governor"),
-    "county-head": ("군수", "county head"),
-    "district-head": ("구청장", "district head"),
-    "union-head": ("연합장", "head"),
-    "council-chair": ("의장", "council chair"),
-    "minister": ("장관", "minister"),
-    "committee-chair": ("위원장", "chair"),
 }
 
 
@@ -120,16 +103,7 @@ class Converter:
                     self.names[f"{stem}:{r.id}"] = (r.name_ko or r.id, r.name_en or r.id)
         self.municipality_ids = {r.id for r in records["municipalities"]}
         self.kinds_by_id: dict[str, str] = {}
-        for stem in (
-            "municipalities",
-            "foreign-governments",
-            "former-governments",
-            "organizations",
-            "places",
-            "legislation",
-            "industries",
-            "agreements",
-        ):
+        for stem in (*PARTY_KINDS, "agreements"):
             for r in records[stem]:
                 self.kinds_by_id.setdefault(f"{stem}:{r.id}", stem)
 
@@ -169,29 +143,13 @@ class Converter:
 
     def party(self, slug: str) -> ox.NamedNode:
         """The node of a local government, organization or other referenced id."""
-        for stem, kind in (
-            ("municipalities", "municipality"),
-            ("foreign-governments", "municipality"),
-            ("former-governments", "municipality"),
-            ("organizations", "organization"),
-            ("places", "place"),
-            ("legislation", "legislation"),
-            ("industries", "industry"),
-        ):
+        for stem, kind in PARTY_KINDS.items():
             if f"{stem}:{slug}" in self.kinds_by_id:
                 return ent(kind, slug)
         raise KeyError(slug)
 
     def party_name(self, slug: str) -> tuple[str, str]:
-        for stem in (
-            "municipalities",
-            "foreign-governments",
-            "former-governments",
-            "organizations",
-            "places",
-            "legislation",
-            "industries",
-        ):
+        for stem in PARTY_KINDS:
             if f"{stem}:{slug}" in self.names:
                 return self.names[f"{stem}:{slug}"]
         return (slug, slug)
@@ -394,7 +352,7 @@ class Converter:
     def agreement(self, r) -> None:
         node = self.begin("agreement", r)
         names = [self.party_name(p) for p in r.parties]
-        kind_ko, kind_en = KIND_NAMES[r.kind]
+        kind_ko, kind_en = vocabulary.concept("agreement-kind", r.kind)
         ko = r.name_ko or "–".join(k for k, _ in names) + f" {kind_ko}"
         en = r.name_en or "–".join(e for _, e in names) + f" {kind_en}"
         if r.status != "signed" and not r.name_ko:
@@ -578,7 +536,7 @@ class Converter:
             self.add(step, A, n("ak:LegislativeStep"))
             self.add(step, n("ak:stepKind"), concept("legislative-step", s.step))
             self.add(step, n("dct:date"), date(s.date))
-            step_ko, step_en = STEP_NAMES[s.step]
+            step_ko, step_en = vocabulary.concept("legislative-step", s.step)
             self.labels(
                 step, f"{r.name_ko} {step_ko} ({s.date})", f"{r.name_en}: {step_en} ({s.date})"
             )
@@ -596,7 +554,7 @@ class Converter:
         for h in r.holds:
             post = ent("post", f"{h.of}-{h.role}")
             oko, oen = self.party_name(h.of)
-            rko, ren = ROLE_NAMES[h.role]
+            rko, ren = vocabulary.concept("role", h.role)
             self.add(post, A, n("org:Post"))
             self.labels(post, f"{oko} {rko}", f"{ren.capitalize()} of {oen}")
             self.add(post, n("org:postIn"), self.party(h.of))

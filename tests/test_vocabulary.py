@@ -2,8 +2,8 @@
 (:mod:`alliance_kg.vocabulary`): no copy of a label drifts from ``ontology/alliance.ttl``.
 
 1. Each Korean–English pair written in the code (tuples, ``Label(...)`` and ``t(...)`` calls in
-   the Python modules of ``api/`` and ``alliance_kg/``, ``t("…", "…")`` and the like in the
-   templates) that names a concept or a class in one language names it in the other too.
+   the Python modules of ``api/``, ``alliance_kg/`` and ``loaders/``, ``t("…", "…")`` and the
+   like in the templates) that names a concept or a class in one language names it in the other too.
 2. The rendered pages show the vocabulary's names of the kinds they list.
 """
 
@@ -68,7 +68,7 @@ def python_pairs(path: Path) -> list[tuple[str, str]]:
 
 def code_pairs() -> list[tuple[str, str, str]]:
     found = []
-    for folder in (paths.ROOT / "api", paths.ROOT / "alliance_kg"):
+    for folder in (paths.ROOT / "api", paths.ROOT / "alliance_kg", paths.ROOT / "loaders"):
         for path in sorted(folder.rglob("*.py")):
             found += [(str(path.relative_to(paths.ROOT)), ko, en) for ko, en in python_pairs(path)]
         for path in sorted(folder.rglob("templates/*.html")):
