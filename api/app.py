@@ -174,18 +174,28 @@ def problem_response(problem: Problem) -> Response:
     )
 
 
-class CatchUnexpected:
-    """A bug answers 500 problem+json (logged), from inside the CORS middleware: Starlette's own
-    handler for unexpected errors sits outside every middleware, so its answer had no CORS
-    headers and a browser client saw nothing."""
+class HttpMiddleware:
+    """A pure ASGI middleware that sees HTTP requests only (lifespan events pass through)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class CatchUnexpected(HttpMiddleware):
+    """A bug answers 500 problem+json (logged), from inside the CORS middleware: Starlette's own
+    handler for unexpected errors sits outside every middleware, so its answer had no CORS
+    headers and a browser client saw nothing."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def send_and_note(message: Message) -> None:
@@ -222,16 +232,10 @@ def _plain(value: Any) -> Any:
 # Access log
 
 
-class AccessLog:
+class AccessLog(HttpMiddleware):
     """One line per request: client, method, path, status, bytes, total and query time."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status, size = 500, 0
 
