@@ -22,7 +22,6 @@ from alliance_kg.api.lookup.names import slug_of
 from alliance_kg.api.web import drawing
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from alliance_kg import dataset, iri, vocabulary
@@ -38,19 +37,6 @@ NAV = [
     ("/cookbook", "쿡북", "Cookbook"),
     ("/dumps/", "내려받기", "Downloads"),
 ]
-
-
-def t(ko: str, en: str) -> Markup:
-    """Text in both languages; CSS shows the one chosen."""
-    return Markup(
-        '<span class="ko" lang="ko">{}</span><span class="en" lang="en">{}</span>'
-    ).format(ko, en)
-
-
-def name(ko: str | None, en: str | None) -> Markup:
-    """A name in both languages, once when they are the same (or one is missing)."""
-    ko, en = ko or en or "", en or ko or ""
-    return Markup.escape(ko) if ko == en else t(ko, en)
 
 
 def href(entity_iri: str) -> str:
@@ -79,6 +65,9 @@ ENV = Environment(
     lstrip_blocks=True,
     undefined=StrictUndefined,
 )
+# t() and name() are macros of _lang.html, so that their markup lives in a template too.
+LANG = ENV.get_template("_lang.html").module
+t, name = LANG.t, LANG.name  # type: ignore[attr-defined]
 ENV.globals.update(
     t=t,
     name=name,
