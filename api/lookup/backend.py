@@ -76,6 +76,11 @@ def normal(binding: dict[str, dict[str, Any]]) -> Binding:
 
 
 class Backend(Protocol):
+    # Whether a query over every local government at once comes back whole, so that the lookup
+    # service can answer from a table computed in bulk (its read model). An endpoint may cap
+    # result sizes (Virtuoso's ResultSetMaxRows cuts answers at 10,000 rows by default).
+    answers_in_bulk: bool
+
     async def select(
         self, query: canned.CannedQuery, terms: dict[ox.Variable, Any]
     ) -> tuple[list[str], list[Binding]]:
@@ -95,6 +100,8 @@ class EmbeddedBackend:
     load`` swaps builds atomically), which is then opened and becomes the new version. Answers
     are cached per build.
     """
+
+    answers_in_bulk = True
 
     def __init__(self, location: Path, cache_size: int = 2048) -> None:
         self.location = location
@@ -189,6 +196,8 @@ class RemoteBackend:
     without notice, so the version changes every ``refresh`` seconds and the name index is
     rebuilt then.
     """
+
+    answers_in_bulk = False
 
     def __init__(self, url: str, timeout: float = 30.0, refresh: float = 300.0) -> None:
         parts = urllib.parse.urlsplit(url)

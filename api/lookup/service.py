@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import pyoxigraph as ox
 from alliance_kg.api import models
 from alliance_kg.api.http import problems
 from alliance_kg.api.lookup.backend import Backend, BackendError, plain
@@ -241,6 +242,47 @@ def within(index: NameIndex, e: Entry | None, upper: str) -> bool:
     return False
 
 
+def partner_models(rows: list[dict], index: NameIndex) -> list[models.Partner]:
+    """One local government's rows of the ``partners`` query as its ties, in the rows' order."""
+    ties: dict[tuple[str, str, str], list[dict]] = {}
+    for r in rows:
+        tie = (v(r, "partner") or "", v(r, "tie") or "", v(r, "kind") or "")
+        ties.setdefault(tie, []).append(r)
+    out = []
+    for (partner, tie, tie_kind), rs in ties.items():
+        first = rs[0]
+        entry = index.get(partner) or Entry(
+            partner, slug_of(partner), v(first, "partnerKo"), v(first, "partnerEn")
+        )
+        is_agreement = "/agreement/" in tie
+        out.append(
+            models.Partner(
+                partner=municipality(entry),
+                kind=tie_kind,
+                since=v(first, "since"),
+                until=v(first, "until"),
+                ended=v(first, "ended") == "true",
+                agreement=tie if is_agreement else None,
+                alliance=None if is_agreement else tie,
+                label=v(first, "tieEn"),
+                sources=[
+                    models.SourceRef(id=s, title=v(r, "sourceTitle"))
+                    for s, r in {v(r, "source"): r for r in rs if v(r, "source")}.items()
+                    if s
+                ],
+            )
+        )
+    return out
+
+
+def in_force(p: models.Partner, day: str) -> bool:
+    """Whether a tie was in force on a day, as the ``partners`` query's ``as_of`` keeps it:
+    begun on or before it and not ended by it; a tie ended at an unknown date is left out."""
+    if p.since is None or p.since > day:
+        return False
+    return p.until > day if p.until is not None else not p.ended
+
+
 # --------------------------------------------------------------------------------------------
 # The service
 
@@ -253,6 +295,9 @@ class Lookup:
     queries: dict[str, canned.CannedQuery]
     indexes: dict[str, NameIndex] = field(default_factory=dict)
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    # The read model of partners: every government's partners, with the data version they were
+    # computed for (one query per version, instead of one per lookup).
+    partner_table: tuple[Any, dict[str, list[models.Partner]]] | None = None
 
     # --- canned queries and indexes ---------------------------------------------------------
 
@@ -388,43 +433,56 @@ class Lookup:
         self, municipality_key: str | Entry, kind: str | None = None, as_of: str | None = None
     ) -> list[models.Partner]:
         """The partners of a local government (a key or its entry): agreements and shared
-        alliances, of one kind of tie or in force on one day if asked."""
+        alliances, of one kind of tie or in force on one day if asked. ``kind`` and ``as_of``
+        filter the government's ties (:meth:`ties_of`) as the ``partners`` query's own filters
+        would."""
         e = (
             municipality_key
             if isinstance(municipality_key, Entry)
             else await self.resolve("municipality", municipality_key)
         )
-        rows = await self.rows("partners", municipality=e.id, tie_kind=kind, as_of=as_of)
-        index = await self.municipalities()
-        ties: dict[tuple[str, str, str], list[dict]] = {}
-        for r in rows:
-            tie = (v(r, "partner") or "", v(r, "tie") or "", v(r, "kind") or "")
-            ties.setdefault(tie, []).append(r)
-        out = []
-        for (partner, tie, tie_kind), rs in ties.items():
-            first = rs[0]
-            entry = index.get(partner) or Entry(
-                partner, slug_of(partner), v(first, "partnerKo"), v(first, "partnerEn")
+        try:  # the parameters are checked as the canned query would check them
+            terms = self.query("partners").bind(
+                {"municipality": e.id, **({"as_of": as_of} if as_of is not None else {})}
             )
-            is_agreement = "/agreement/" in tie
-            out.append(
-                models.Partner(
-                    partner=municipality(entry),
-                    kind=tie_kind,
-                    since=v(first, "since"),
-                    until=v(first, "until"),
-                    ended=v(first, "ended") == "true",
-                    agreement=tie if is_agreement else None,
-                    alliance=None if is_agreement else tie,
-                    label=v(first, "tieEn"),
-                    sources=[
-                        models.SourceRef(id=s, title=v(r, "sourceTitle"))
-                        for s, r in {v(r, "source"): r for r in rs if v(r, "source")}.items()
-                        if s
-                    ],
-                )
-            )
-        return out
+        except canned.BadParameter as error:
+            raise problems.bad_parameter(str(error)) from None
+        day = terms[ox.Variable("as_of")].value if as_of is not None else None
+        return [
+            p
+            for p in await self.ties_of(e.id)
+            if (kind is None or p.kind == kind) and (day is None or in_force(p, day))
+        ]
+
+    async def ties_of(self, entity: str) -> list[models.Partner]:
+        """Every tie of one local government, unfiltered: from the read model where the backend
+        answers in bulk, else from the ``partners`` query for that government alone."""
+        if self.backend.answers_in_bulk:
+            return (await self.all_partners()).get(entity, [])
+        rows = await self.rows("partners", municipality=entity)
+        return partner_models(rows, await self.municipalities())
+
+    async def all_partners(self) -> dict[str, list[models.Partner]]:
+        """Every local government's partners, by IRI: the ``partners`` query run once for all
+        of them per data version, its rows grouped into ties in the query's order."""
+        version = self.backend.version()
+        table = self.partner_table
+        if table is not None and table[0] == version:
+            return table[1]
+        async with self.locks.setdefault("partners", asyncio.Lock()):
+            table = self.partner_table
+            if table is None or table[0] != version:
+                query = self.query("partners")
+                try:
+                    rows = (await self.backend.select(query, {}))[1]
+                except BackendError as error:
+                    raise problems.store_unavailable(str(error)) from error
+                index = await self.municipalities()
+                by_municipality = {
+                    m: partner_models(rs, index) for m, rs in grouped(rows, "municipality").items()
+                }
+                table = self.partner_table = (version, by_municipality)
+        return table[1]
 
     async def municipality_partners(
         self, key: str, kind: str | None = None, as_of: str | None = None

@@ -1,0 +1,76 @@
+"""The REST read model (issue #13): the partners of every local government, computed in one query
+per data version and filtered in Python, equal what the ``partners`` canned query answers for
+that government alone with the same filters."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from alliance_kg.api.lookup.backend import EmbeddedBackend
+from alliance_kg.api.lookup.service import Lookup, partner_models
+
+from alliance_kg import canned
+
+pytestmark = pytest.mark.slow  # every government, ten ways: about half a minute
+
+# Days that split the data: before most ties, mid-way, and after every end date.
+DAYS = ["1970-01-01", "2005-03-18", "2012-01-12", "2024-06-01"]
+KINDS = ["sister-city", "friendship-city", "letter-of-intent", "alliance-member", "union-member"]
+
+
+@pytest.fixture(scope="module")
+def lookup(store_location: Path) -> Lookup:
+    return Lookup(EmbeddedBackend(store_location), canned.load_all())
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def by_query(service: Lookup, entity: str, kind=None, as_of=None):
+    """The partners as the canned query answers them for one government."""
+    rows = await service.rows("partners", municipality=entity, tie_kind=kind, as_of=as_of)
+    return partner_models(rows, await service.municipalities())
+
+
+async def both(service: Lookup, kind=None, as_of=None):
+    index = await service.municipalities()
+    pairs = []
+    for entry in index.entries:
+        pairs.append(
+            (
+                entry.id,
+                await service.partners(entry, kind, as_of),
+                await by_query(service, entry.id, kind, as_of),
+            )
+        )
+    return pairs
+
+
+def test_every_government_has_the_partners_its_own_query_gives(lookup):
+    pairs = run(both(lookup))
+    assert sum(len(mine) for _, mine, _ in pairs) > 1000  # the national data, not an empty table
+    for entity, mine, theirs in pairs:
+        assert mine == theirs, entity
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_kind_filters_as_the_query_does(lookup, kind):
+    for entity, mine, theirs in run(both(lookup, kind=kind)):
+        assert mine == theirs, entity
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_a_day_filters_as_the_query_does(lookup, day):
+    pairs = run(both(lookup, as_of=day))
+    for entity, mine, theirs in pairs:
+        assert mine == theirs, entity
+
+
+def test_the_table_is_computed_once_per_data_version(lookup):
+    first = run(lookup.all_partners())
+    assert run(lookup.all_partners()) is first
+    lookup.partner_table = ("an older version", first)
+    assert run(lookup.all_partners()) is not first
