@@ -374,10 +374,10 @@ def rdflib_venv(where: Path) -> Path:
 
 def rest_keys(data: Path, count: int, seed: int = 6) -> list[str]:
     """Slugs of local governments to look up: the real ones and a random draw of the rest."""
-    with (data / "municipalities.csv").open(encoding="utf-8", newline="") as f:
-        slugs = [r["id"] for r in csv.DictReader(f)]
-    slugs += re.findall(r"^- \{id: (syn-f\d+)", (data / "foreign-governments.yaml").read_text(),
-                        re.M)  # fmt: skip
+    slugs = []
+    for table in (data / "municipalities.csv", *sorted(data.glob("foreign-governments/*.csv"))):
+        with table.open(encoding="utf-8", newline="") as f:
+            slugs += [r["id"] for r in csv.DictReader(f)]
     rng = random.Random(seed)
     rng.shuffle(slugs)
     return slugs[:count]

@@ -75,6 +75,11 @@ def normal(binding: dict[str, dict[str, Any]]) -> Binding:
 # Backends
 
 
+# The answer cache is for lookups; a bulk answer (the read model's) is kept by its user, and
+# keeping its rows too would double the memory it takes.
+MAX_CACHED_ROWS = 10_000
+
+
 class Backend(Protocol):
     # Whether a query over every local government at once comes back whole, so that the lookup
     # service can answer from a table computed in bulk (its read model). An endpoint may cap
@@ -164,10 +169,11 @@ class EmbeddedBackend:
             result = None  # pyoxigraph results must be dropped on the thread that made them
         if failure is not None:
             raise BackendError(f"the query could not run: {failure}")
-        with self._lock:
-            self._cache[(build, *key)] = (names, rows)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+        if len(rows) <= MAX_CACHED_ROWS:
+            with self._lock:
+                self._cache[(build, *key)] = (names, rows)
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
         return names, rows
 
     async def select(

@@ -242,8 +242,13 @@ def within(index: NameIndex, e: Entry | None, upper: str) -> bool:
     return False
 
 
-def partner_models(rows: list[dict], index: NameIndex) -> list[models.Partner]:
-    """One local government's rows of the ``partners`` query as its ties, in the rows' order."""
+def partner_models(
+    rows: list[dict], index: NameIndex, shared: dict[tuple, Any] | None = None
+) -> list[models.Partner]:
+    """One local government's rows of the ``partners`` query as its ties, in the rows' order.
+    Given a ``shared`` dict, equal partners and sources are one object across calls (the read
+    model holds every tie twice, once from each side)."""
+    shared = {} if shared is None else shared
     ties: dict[tuple[str, str, str], list[dict]] = {}
     for r in rows:
         tie = (v(r, "partner") or "", v(r, "tie") or "", v(r, "kind") or "")
@@ -257,7 +262,7 @@ def partner_models(rows: list[dict], index: NameIndex) -> list[models.Partner]:
         is_agreement = "/agreement/" in tie
         out.append(
             models.Partner(
-                partner=municipality(entry),
+                partner=shared.setdefault(("partner", partner), municipality(entry)),
                 kind=tie_kind,
                 since=v(first, "since"),
                 until=v(first, "until"),
@@ -266,7 +271,9 @@ def partner_models(rows: list[dict], index: NameIndex) -> list[models.Partner]:
                 alliance=None if is_agreement else tie,
                 label=v(first, "tieEn"),
                 sources=[
-                    models.SourceRef(id=s, title=v(r, "sourceTitle"))
+                    shared.setdefault(
+                        ("source", s), models.SourceRef(id=s, title=v(r, "sourceTitle"))
+                    )
                     for s, r in {v(r, "source"): r for r in rs if v(r, "source")}.items()
                     if s
                 ],
@@ -478,8 +485,10 @@ class Lookup:
                 except BackendError as error:
                     raise problems.store_unavailable(str(error)) from error
                 index = await self.municipalities()
+                shared: dict[tuple, Any] = {}
                 by_municipality = {
-                    m: partner_models(rs, index) for m, rs in grouped(rows, "municipality").items()
+                    m: partner_models(rs, index, shared)
+                    for m, rs in grouped(rows, "municipality").items()
                 }
                 table = self.partner_table = (version, by_municipality)
         return table[1]
