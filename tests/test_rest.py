@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from alliance_kg.api import models
 
 POHANG = "https://w3id.org/alliance-kg/id/municipality/pohang"
 YONGIN = "https://w3id.org/alliance-kg/id/municipality/yongin"
@@ -58,6 +59,18 @@ def test_partners_kind_and_as_of(rest_client):
     assert YONGIN not in {p["partner"]["id"] for p in before["partners"]}
     assert YONGIN in {p["partner"]["id"] for p in after["partners"]}
     assert all(p["since"] and p["since"] <= "2024-05-14" for p in after["partners"])
+
+
+@pytest.mark.parametrize("query", ["", "?kind=alliance-member", "?as_of=2024-05-14", "?kind=x"])
+def test_partners_body_is_the_models_json(rest_client, query):
+    """The answer is joined from JSON kept per tie; it is byte for byte what the response model
+    would give, and the OpenAPI document still names that model."""
+    r = rest_client.get(f"/municipalities/pohang/partners{query}")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert r.content == models.Partners.model_validate_json(r.content).model_dump_json().encode()
+    spec = rest_client.get("/openapi.json").json()
+    ok = spec["paths"]["/municipalities/{key}/partners"]["get"]["responses"]["200"]
+    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/Partners")
 
 
 def test_yongin_by_its_special_city_name(rest_client):
