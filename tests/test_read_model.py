@@ -1,6 +1,7 @@
-"""The REST read model (issue #13): the partners of every local government, computed in one query
-per data version and filtered in Python, equal what the ``partners`` canned query answers for
-that government alone with the same filters."""
+"""The REST read model (issue #13): the partners of every local government, joined in Python from
+three plain queries over the whole store once per data version and filtered in Python, equal
+what the ``partners`` canned query answers for that government alone with the same filters, in
+its order."""
 
 from __future__ import annotations
 
