@@ -19,7 +19,7 @@ import time
 import urllib.parse
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -27,6 +27,7 @@ from alliance_kg import canned
 from alliance_kg import store as stores
 
 Binding = dict[str, dict[str, str]]
+Row = TypeVar("Row", bound=NamedTuple)
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -90,6 +91,12 @@ class Backend(Protocol):
         self, query: canned.CannedQuery, terms: dict[ox.Variable, Any]
     ) -> tuple[list[str], list[Binding]]:
         """The query's variables and rows."""
+        ...
+
+    async def tuples(self, query: canned.CannedQuery, row: type[Row]) -> list[Row]:
+        """The rows of a query without parameters as named tuples of plain values (None where
+        unbound), their fields the query's variables; not cached. For answers too big to hold
+        as bindings (the read model's). Only asked of a backend that answers in bulk."""
         ...
 
     def version(self) -> Any:
@@ -192,6 +199,21 @@ class EmbeddedBackend:
         sparql = canned.with_values(query, terms)
         return await asyncio.to_thread(self._run, sparql, key)
 
+    def _tuples(self, sparql: str, row: type[Row]) -> list[Row]:
+        store, _ = self._open()
+        result: Any = None
+        try:
+            result = store.query(sparql)
+            check_fields(row, [v.value for v in result.variables])
+            return [row._make(None if t is None else t.value for t in r) for r in result]
+        except (OSError, SyntaxError, ValueError) as e:
+            raise BackendError(f"the query could not run: {type(e).__name__}: {e}") from None
+        finally:
+            result = None  # pyoxigraph results must be dropped on the thread that made them
+
+    async def tuples(self, query: canned.CannedQuery, row: type[Row]) -> list[Row]:
+        return await asyncio.to_thread(self._tuples, canned.with_values(query, {}), row)
+
 
 class RemoteBackend:
     """Any SPARQL 1.1 Protocol endpoint (Oxigraph, Virtuoso, QLever, GraphDB, Neptune ...).
@@ -267,6 +289,11 @@ class RemoteBackend:
         names = list(data.get("head", {}).get("vars", []))
         rows = [normal(b) for b in data.get("results", {}).get("bindings", [])]
         return names, rows
+
+
+def check_fields(row: type[NamedTuple], variables: list[str]) -> None:
+    if list(row._fields) != variables:
+        raise BackendError(f"{row.__name__} has fields {row._fields}, the query gives {variables}")
 
 
 def plain(term: dict[str, str] | None) -> str | None:

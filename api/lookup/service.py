@@ -314,70 +314,116 @@ def keep_first(pairs: dict[tuple, Pair], at: tuple, pair: Pair) -> None:
         known.graphs |= pair.graphs
 
 
+class AgreementParty(NamedTuple):
+    """A row of ``agreement-parties``."""
+
+    tie: str
+    party: str
+    partyKo: str | None
+    partyEn: str | None
+    kind: str
+    ended: str
+    since: str | None
+    until: str | None
+    tieEn: str | None
+    graph: str
+
+
+class OrganizationMember(NamedTuple):
+    """A row of ``organization-members``."""
+
+    tie: str
+    kind: str
+    membership: str
+    member: str
+    memberKo: str | None
+    memberEn: str | None
+    since: str | None
+    until: str | None
+    dissolved: str | None
+    tieEn: str | None
+    graph: str
+
+
+class GraphSource(NamedTuple):
+    """A row of ``graph-sources``."""
+
+    graph: str
+    source: str
+    sourceTitle: str | None
+
+
 def joined_partners(
-    agreements: list[dict], members: list[dict], graph_sources: list[dict], index: NameIndex
-) -> dict[str, list[models.Partner]]:
-    """Every local government's partners, by IRI, as the ``partners`` query gives them for each
+    agreements: list[AgreementParty],
+    members: list[OrganizationMember],
+    graph_sources: list[GraphSource],
+    index: NameIndex,
+) -> dict[str, list[Tie]]:
+    """Every local government's ties, by IRI, as the ``partners`` query gives them for each
     (in its order), joined from the rows of three plain queries over the whole store:
     ``agreement-parties`` (every party of every agreement), ``organization-members`` (every
     member of every alliance and union) and ``graph-sources``. Run over every government at
     once, ``partners`` itself takes several times longer: its per-row OPTIONALs and ORDER BY
     suit one government."""
     pairs: dict[tuple[str, str, str, str], Pair] = {}  # (government, partner, tie, kind)
-    for tie, rows in grouped(agreements, "tie").items():
-        parties = grouped(rows, "party")
-        for mine in parties:
-            for theirs, rs in parties.items():
-                if theirs == mine:
+    by_tie: dict[str, list[Any]] = {}
+    for a in agreements:
+        by_tie.setdefault(a.tie, []).append(a)
+    for tie, rows in by_tie.items():
+        for mine in {a.party for a in rows}:
+            for a in rows:
+                if a.party == mine:
                     continue
-                for r in rs:
-                    pair = Pair(
-                        since=v(r, "since"),
-                        until=v(r, "until"),
-                        ended=v(r, "ended") == "true",
-                        label=v(r, "tieEn"),
-                        partner_ko=v(r, "partyKo"),
-                        partner_en=v(r, "partyEn"),
-                        graphs={v(r, "graph") or ""},
-                    )
-                    keep_first(pairs, (mine, theirs, tie, v(r, "kind") or ""), pair)
-    for tie, rows in grouped(members, "tie").items():
+                pair = Pair(
+                    since=a.since,
+                    until=a.until,
+                    ended=a.ended == "true",
+                    label=a.tieEn,
+                    partner_ko=a.partyKo,
+                    partner_en=a.partyEn,
+                    graphs={a.graph},
+                )
+                keep_first(pairs, (mine, a.party, tie, a.kind), pair)
+    by_tie = {}
+    for m in members:
+        by_tie.setdefault(m.tie, []).append(m)
+    for tie, rows in by_tie.items():
         for mine in rows:
             for theirs in rows:
-                if v(theirs, "member") == v(mine, "member") or v(mine, "kind") != v(theirs, "kind"):
+                if theirs.member == mine.member or theirs.kind != mine.kind:
                     continue
                 # Two members are tied from the day the later of them joined to the day the
                 # first left (or the organization was dissolved).
-                starts = [v(mine, "since"), v(theirs, "since")]
-                ends = [u for u in (v(mine, "until"), v(theirs, "until")) if u is not None]
+                starts = [mine.since, theirs.since]
+                ends = [u for u in (mine.until, theirs.until) if u is not None]
                 pair = Pair(
                     since=max(starts) if None not in starts else None,  # type: ignore[type-var]
-                    until=min(ends) if ends else v(mine, "dissolved"),
+                    until=min(ends) if ends else mine.dissolved,
                     ended=False,
-                    label=v(mine, "tieEn"),
-                    partner_ko=v(theirs, "memberKo"),
-                    partner_en=v(theirs, "memberEn"),
-                    graphs={v(mine, "graph") or "", v(theirs, "graph") or ""},
+                    label=mine.tieEn,
+                    partner_ko=theirs.memberKo,
+                    partner_en=theirs.memberEn,
+                    graphs={mine.graph, theirs.graph},
                 )
-                at = (
-                    v(mine, "member") or "",
-                    v(theirs, "member") or "",
-                    tie,
-                    v(mine, "kind") or "",
-                )
-                keep_first(pairs, at, pair)
+                keep_first(pairs, (mine.member, theirs.member, tie, mine.kind), pair)
+    del by_tie
     sources: dict[str, dict[str, str | None]] = {}
-    for r in graph_sources:
-        sources.setdefault(v(r, "graph") or "", {})[v(r, "source") or ""] = v(r, "sourceTitle")
-    by_municipality: dict[str, list[tuple[tuple, models.Partner]]] = {}
-    for (mine, partner, tie, tie_kind), pair in pairs.items():
+    for g in graph_sources:
+        sources.setdefault(g.graph, {})[g.source] = g.sourceTitle
+    partners: dict[str, models.Municipality] = {}  # one model per partner, for every tie of it
+    by_municipality: dict[str, list[tuple[tuple, Tie]]] = {}
+    while pairs:
+        (mine, partner, tie, tie_kind), pair = pairs.popitem()
         cited = sorted({s: t for g in pair.graphs for s, t in sources.get(g, {}).items()}.items())
-        entry = index.get(partner) or Entry(
-            partner, slug_of(partner), pair.partner_ko, pair.partner_en
-        )
+        model = partners.get(partner)
+        if model is None:
+            entry = index.get(partner) or Entry(
+                partner, slug_of(partner), pair.partner_ko, pair.partner_en
+            )
+            model = partners[partner] = municipality(entry)
         is_agreement = "/agreement/" in tie
-        model = models.Partner(
-            partner=municipality(entry),
+        p = models.Partner(
+            partner=model,
             kind=tie_kind,
             since=pair.since,
             until=pair.until,
@@ -388,8 +434,8 @@ def joined_partners(
             sources=[models.SourceRef(id=s, title=t) for s, t in cited],
         )
         order = (*pair.key(), tie, cited[0][0] if cited else "", partner)
-        by_municipality.setdefault(mine, []).append((order, model))
-    return {m: [p for _, p in sorted(ps, key=lambda x: x[0])] for m, ps in by_municipality.items()}
+        by_municipality.setdefault(mine, []).append((order, tie_of(p)))
+    return {m: [t for _, t in sorted(ts, key=lambda x: x[0])] for m, ts in by_municipality.items()}
 
 
 class Tie(NamedTuple):
@@ -624,15 +670,18 @@ class Lookup:
         async with self.locks.setdefault("partners", asyncio.Lock()):
             table = self.partner_table
             if table is None or table[0] != version:
-                agreements, members, sources = await asyncio.gather(
-                    self.rows("agreement-parties"),
-                    self.rows("organization-members"),
-                    self.rows("graph-sources"),
-                )
-                partners = joined_partners(
-                    agreements, members, sources, await self.municipalities()
-                )
-                table = (version, {m: [tie_of(p) for p in ps] for m, ps in partners.items()})
+                try:
+                    agreements = await self.backend.tuples(
+                        self.query("agreement-parties"), AgreementParty
+                    )
+                    members = await self.backend.tuples(
+                        self.query("organization-members"), OrganizationMember
+                    )
+                    sources = await self.backend.tuples(self.query("graph-sources"), GraphSource)
+                except BackendError as error:
+                    raise problems.store_unavailable(str(error)) from error
+                index = await self.municipalities()
+                table = (version, joined_partners(agreements, members, sources, index))
                 self.partner_table = table
         return table[1]
 
