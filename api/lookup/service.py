@@ -474,6 +474,59 @@ def in_force(p: models.Partner | Tie, day: str) -> bool:
     return p.until > day if p.until is not None else not p.ended
 
 
+class MunicipalityFact(NamedTuple):
+    """A row of ``municipality-facts``."""
+
+    municipality: str
+    section: str
+    item: str | None
+    itemKo: str | None
+    itemEn: str | None
+    title: str | None
+    since: str | None
+    until: str | None
+    lat: str | None
+    long: str | None
+
+
+def bindings(row: NamedTuple) -> dict[str, dict[str, str]]:
+    """A row of plain values as the backends' rows give it (only the values are read): the
+    read model holds its rows as plain values while it is built, half the memory of bindings."""
+    return {k: {"value": x} for k, x in zip(row._fields, row, strict=True) if x is not None}
+
+
+def fact_order(row: dict) -> tuple:
+    """Where the ``municipality`` query's ORDER BY ?section ?since ?item puts a row."""
+    return (v(row, "section"), ordered(v(row, "since")), v(row, "item"))
+
+
+def detail_of(e: Entry, rows: list[dict]) -> bytes:
+    """The JSON of :class:`models.MunicipalityDetail` from a local government's rows of the
+    ``municipality`` query, in any order."""
+    by = grouped(sorted(rows, key=fact_order), "section")
+    coords = (by.get("coordinates") or [{}])[0]
+    detail = models.MunicipalityDetail(
+        **municipality(e).model_dump(),
+        aliases=list(e.aliases),
+        lat=float(v(coords, "lat")) if v(coords, "lat") else None,
+        long=float(v(coords, "long")) if v(coords, "long") else None,
+        statuses=[
+            models.Status(status=slug_of(v(r, "item") or ""), since=v(r, "since"))
+            for r in by.get("status", [])
+        ],
+        memberships=[
+            models.Membership(organization=item_ref(r), since=v(r, "since"), until=v(r, "until"))
+            for r in by.get("membership", [])
+        ],
+        industries=[item_ref(r) for r in by.get("industry", [])],
+        sources=[
+            models.SourceRef(id=v(r, "item") or "", title=v(r, "title"))
+            for r in by.get("source", [])
+        ],
+    )
+    return detail.model_dump_json().encode()
+
+
 # --------------------------------------------------------------------------------------------
 # The service
 
@@ -489,6 +542,8 @@ class Lookup:
     # The read model of partners: every government's ties, with the data version they were
     # computed for (one query per version, instead of one per lookup).
     partner_table: tuple[Any, dict[str, list[Tie]]] | None = None
+    # The read model of facts: every government's MunicipalityDetail as JSON, with its version.
+    detail_table: tuple[Any, dict[str, bytes]] | None = None
 
     # --- canned queries and indexes ---------------------------------------------------------
 
@@ -594,31 +649,44 @@ class Lookup:
             ],
         )
 
-    async def municipality_detail(self, key: str) -> models.MunicipalityDetail:
-        e = await self.resolve("municipality", key)
-        by = grouped(await self.rows("municipality", municipality=e.id), "section")
-        coords = (by.get("coordinates") or [{}])[0]
-        return models.MunicipalityDetail(
-            **municipality(e).model_dump(),
-            aliases=list(e.aliases),
-            lat=float(v(coords, "lat")) if v(coords, "lat") else None,
-            long=float(v(coords, "long")) if v(coords, "long") else None,
-            statuses=[
-                models.Status(status=slug_of(v(r, "item") or ""), since=v(r, "since"))
-                for r in by.get("status", [])
-            ],
-            memberships=[
-                models.Membership(
-                    organization=item_ref(r), since=v(r, "since"), until=v(r, "until")
-                )
-                for r in by.get("membership", [])
-            ],
-            industries=[item_ref(r) for r in by.get("industry", [])],
-            sources=[
-                models.SourceRef(id=v(r, "item") or "", title=v(r, "title"))
-                for r in by.get("source", [])
-            ],
-        )
+    async def municipality_detail(self, key: str | Entry) -> models.MunicipalityDetail:
+        """What the graph says about a local government (a key or its entry)."""
+        return models.MunicipalityDetail.model_validate_json(await self.detail_json(key))
+
+    async def detail_json(self, key: str | Entry) -> bytes:
+        """The JSON of :class:`models.MunicipalityDetail` for a local government: from the read
+        model where the backend answers in bulk, else from the ``municipality`` query."""
+        e = key if isinstance(key, Entry) else await self.resolve("municipality", key)
+        if self.backend.answers_in_bulk:
+            return (await self.all_details())[e.id]
+        return detail_of(e, await self.rows("municipality", municipality=e.id))
+
+    async def all_details(self) -> dict[str, bytes]:
+        """Every local government's facts as JSON, by IRI, computed once per data version from
+        ``municipality-facts`` (the ``municipality`` query for all of them at once)."""
+        version = self.backend.version()
+        table = self.detail_table
+        if table is not None and table[0] == version:
+            return table[1]
+        async with self.locks.setdefault("details", asyncio.Lock()):
+            table = self.detail_table
+            if table is None or table[0] != version:
+                try:
+                    facts = await self.backend.tuples(
+                        self.query("municipality-facts"), MunicipalityFact
+                    )
+                except BackendError as error:
+                    raise problems.store_unavailable(str(error)) from error
+                by: dict[str, list[MunicipalityFact]] = {}
+                for f in facts:
+                    by.setdefault(f.municipality, []).append(f)
+                del facts
+                details = {
+                    e.id: detail_of(e, [bindings(f) for f in by.get(e.id, [])])
+                    for e in (await self.municipalities()).entries
+                }
+                table = self.detail_table = (version, details)
+        return table[1]
 
     async def partners(
         self, municipality_key: str | Entry, kind: str | None = None, as_of: str | None = None

@@ -38,9 +38,10 @@ async def search_municipalities(
 async def get_municipality(
     request: Request,
     key: Annotated[str, Path(description=KEY_DOC, examples=["용인특례시"])],
-) -> models.MunicipalityDetail:
+) -> Response:
     """One local government (queries ``municipality-names`` and ``municipality``)."""
-    return await lookup(request).municipality_detail(key)
+    # Made from the JSON kept per government (the read model), as the partners are.
+    return Response(await lookup(request).detail_json(key), media_type="application/json")
 
 
 @router.get("/municipalities/{key}/partners", response_model=models.Partners, responses=PROBLEMS)
