@@ -658,7 +658,8 @@ class Lookup:
         model where the backend answers in bulk, else from the ``municipality`` query."""
         e = key if isinstance(key, Entry) else await self.resolve("municipality", key)
         if self.backend.answers_in_bulk:
-            return (await self.all_details())[e.id]
+            # Not in the table only if the store was swapped since the key was resolved.
+            return (await self.all_details()).get(e.id) or detail_of(e, [])
         return detail_of(e, await self.rows("municipality", municipality=e.id))
 
     async def all_details(self) -> dict[str, bytes]:
