@@ -186,6 +186,7 @@ class _Worker:
         self.config = config
         self.store: Any = None
         self.build: Path | None = None
+        self.link: str | None = None  # what the store location pointed at when last checked
         self.relay: Relay | None = None  # made for the first SERVICE call
 
     def federate(self, text: str) -> str:
@@ -205,11 +206,20 @@ class _Worker:
             if self.store is None:
                 self.store = ox.Store(self.config["scratch_dir"])
             return self.store
-        build = current_build(Path(self.config["store"]))
-        if build != self.build:
-            self.store = None  # close the old build before opening the new one
-            self.store = ox.Store.read_only(str(build))
-            self.build = build
+        location = Path(self.config["store"])
+        try:
+            link = os.readlink(location)
+        except OSError:
+            link = None  # current_build says what is wrong
+        # One system call per job while the store is unchanged: current_build resolves and
+        # checks the whole path, a tenth of a point lookup's time in the worker.
+        if link is None or link != self.link:
+            build = current_build(location)
+            if build != self.build:
+                self.store = None  # close the old build before opening the new one
+                self.store = ox.Store.read_only(str(build))
+                self.build = build
+            self.link = link
         return self.store
 
     # -- the jobs
@@ -520,7 +530,8 @@ class _Process:
         if not self._received:
             self._waiter = asyncio.get_running_loop().create_future()
             try:
-                await asyncio.wait_for(self._waiter, timeout)
+                async with asyncio.timeout(timeout):
+                    await self._waiter
             finally:
                 self._waiter = None
         what = self._received.popleft()
@@ -528,6 +539,11 @@ class _Process:
             self._received.appendleft(what)  # the pipe stays broken
             raise what
         return what
+
+    @property
+    def gone(self) -> bool:
+        """Whether its pipe has broken (the worker died): cheaper than asking the system."""
+        return bool(self._received) and isinstance(self._received[0], Exception)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -639,7 +655,7 @@ class QueryPool:
                     problems.query_busy,
                     f"All {self.fast_size} query workers stayed busy for {timeout:g} s.",
                 ) from None
-            if proc.process.is_alive():
+            if not proc.gone:
                 break
             self._replace(proc)  # it died while idle (killed from outside): use another
         healthy = long = False
