@@ -10,6 +10,7 @@ from pathlib import Path
 
 import uvicorn
 from alliance_kg.api.app import create_app
+from alliance_kg.api.http.parser import HttpProtocol
 from alliance_kg.api.sparql.workers import default_memory_limit
 from alliance_kg.loaders.build import load
 
@@ -81,7 +82,7 @@ def serve(settings: Settings) -> int:
             access_log=False,
             log_level="warning",
             timeout_graceful_shutdown=5,
-            http="h11",
+            http=HttpProtocol,
         )
     finally:
         if scratch_dir is not None:

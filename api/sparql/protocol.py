@@ -199,6 +199,8 @@ def endpoint_url(request: Request) -> str:
 # The endpoint
 
 
+# The app's short path (alliance_kg.api.app.App) calls this for GET and POST, past FastAPI's
+# routing; the route puts the endpoint in the OpenAPI document.
 @router.api_route("/sparql", methods=["GET", "POST"], include_in_schema=True)
 async def sparql(request: Request) -> Response:
     """The SPARQL 1.1 Protocol endpoint (query, update, service description, query page)."""

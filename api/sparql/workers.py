@@ -22,10 +22,12 @@ This module does not import the web framework: workers stay small.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import resource
 import signal
 import time
@@ -184,6 +186,7 @@ class _Worker:
         self.config = config
         self.store: Any = None
         self.build: Path | None = None
+        self.link: str | None = None  # what the store location pointed at when last checked
         self.relay: Relay | None = None  # made for the first SERVICE call
 
     def federate(self, text: str) -> str:
@@ -203,11 +206,20 @@ class _Worker:
             if self.store is None:
                 self.store = ox.Store(self.config["scratch_dir"])
             return self.store
-        build = current_build(Path(self.config["store"]))
-        if build != self.build:
-            self.store = None  # close the old build before opening the new one
-            self.store = ox.Store.read_only(str(build))
-            self.build = build
+        location = Path(self.config["store"])
+        try:
+            link = os.readlink(location)
+        except OSError:
+            link = None  # current_build says what is wrong
+        # One system call per job while the store is unchanged: current_build resolves and
+        # checks the whole path, a tenth of a point lookup's time in the worker.
+        if link is None or link != self.link:
+            build = current_build(location)
+            if build != self.build:
+                self.store = None  # close the old build before opening the new one
+                self.store = ox.Store.read_only(str(build))
+                self.build = build
+            self.link = link
         return self.store
 
     # -- the jobs
@@ -401,28 +413,43 @@ def problem(kind: ProblemType, detail: str, **extra: Any) -> Reply:
     return Reply(status=kind.status, problem=kind, detail=detail, extra=extra)
 
 
-def _worker_main(conn: Any, config: dict[str, Any]) -> None:
+def _send_reply(fd: int, reply: Reply) -> None:
+    """Write a reply as one frame: the lengths of its head and body (8 bytes each), the head
+    (the reply without its body, pickled) and the body's bytes as they are, uncopied."""
+    body, reply.body = reply.body, b""
+    head = pickle.dumps(reply)
+    view = memoryview(len(head).to_bytes(8) + len(body).to_bytes(8) + head)
+    for part in (view, memoryview(body)):
+        while part:
+            part = part[os.write(fd, part) :]
+
+
+def _worker_main(jobs: Any, replies: Any, config: dict[str, Any]) -> None:
     """The loop of a worker process: answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which ends us
     limit = config.get("memory_limit")
     if limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    out = replies.fileno()
     worker = _Worker(config)
     try:
         worker.open()
-        conn.send(Reply(body=b"ready"))
+        _send_reply(out, Reply(body=b"ready"))
     except Exception as e:  # the store cannot be opened: say so, and keep trying per job
-        conn.send(problem(problems.store_unavailable, str(e)))
+        _send_reply(out, problem(problems.store_unavailable, str(e)))
     while True:
         try:
-            job = conn.recv()
+            job = jobs.recv()
         except (EOFError, OSError):
             return
         try:
             reply = worker.run(job)
         except MemoryError:
             reply = problem(problems.out_of_memory, "The query needed more memory than allowed.")
-        conn.send(reply)
+        try:
+            _send_reply(out, reply)
+        except OSError:  # the server closed the pipe: it is done with us
+            return
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,34 +457,103 @@ def _worker_main(conn: Any, config: dict[str, Any]) -> None:
 
 
 class _Process:
-    """The web process's handle on one worker."""
+    """The web process's handle on one worker: a pipe for jobs, and one for replies that the
+    event loop reads as they come, so that waiting for a reply costs no thread.
+
+    The reply pipe stays a reader of the loop from the start of the worker to its end: uvloop
+    loses a pipe that is added, removed and added again as a reader (a reply then looked like
+    the worker's death).
+    """
+
+    HEAD = 16  # the two lengths before a frame's head and body
 
     def __init__(self, ctx: Any, config: dict[str, Any]) -> None:
-        self.conn, child = ctx.Pipe(duplex=True)
+        child_jobs, self.jobs = ctx.Pipe(duplex=False)
+        self.replies, child_replies = ctx.Pipe(duplex=False)
         self.process = ctx.Process(
-            target=_worker_main, args=(child, config), daemon=True, name="alliance-kg-worker"
+            target=_worker_main,
+            args=(child_jobs, child_replies, config),
+            daemon=True,
+            name="alliance-kg-worker",
         )
         self.process.start()
-        child.close()
-        self.ready: asyncio.Future[Reply] | None = None
+        child_jobs.close()
+        child_replies.close()
+        self._buffer = bytearray()
+        self._received: collections.deque[Reply | Exception] = collections.deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def listen(self) -> None:
+        """Start reading replies on the running loop (call once, from the loop)."""
+        self._loop = asyncio.get_running_loop()
+        fd = self.replies.fileno()
+        os.set_blocking(fd, False)
+        self._loop.add_reader(fd, self._readable)
+
+    def _readable(self) -> None:
+        try:
+            data = os.read(self.replies.fileno(), 1 << 20)
+        except BlockingIOError:
+            return
+        except OSError as e:
+            self._arrived(e)
+            return
+        if not data:
+            self._arrived(EOFError("the worker closed its pipe"))
+            return
+        self._buffer += data
+        while len(self._buffer) >= self.HEAD:
+            head_size = int.from_bytes(self._buffer[:8])
+            body_size = int.from_bytes(self._buffer[8:16])
+            end = self.HEAD + head_size + body_size
+            if len(self._buffer) < end:
+                return
+            with memoryview(self._buffer) as view:
+                reply = pickle.loads(view[self.HEAD : self.HEAD + head_size])
+                reply.body = bytes(view[self.HEAD + head_size : end])
+            del self._buffer[:end]
+            self._arrived(reply)
+
+    def _arrived(self, what: Reply | Exception) -> None:
+        if isinstance(what, Exception) and self._loop is not None:
+            self._loop.remove_reader(self.replies.fileno())
+        self._received.append(what)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
     async def receive(self, timeout: float | None) -> Reply:
-        """The next reply, waiting at most ``timeout`` seconds without blocking the loop.
+        """The next reply, waiting at most ``timeout`` seconds (TimeoutError after that).
 
-        The wait happens in a thread (``Connection.poll``), not as a reader on the event loop:
-        uvloop loses a pipe that is added, removed and added again as a reader, and the
-        worker's reply then looked like its death.
+        Raises EOFError or OSError when the worker is gone.
         """
-        if not await asyncio.to_thread(self.conn.poll, timeout):
-            raise TimeoutError
-        # The worker writes its reply in one go once it is complete.
-        return await asyncio.to_thread(self.conn.recv)
+        if not self._received:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._waiter
+            finally:
+                self._waiter = None
+        what = self._received.popleft()
+        if isinstance(what, Exception):
+            self._received.appendleft(what)  # the pipe stays broken
+            raise what
+        return what
+
+    @property
+    def gone(self) -> bool:
+        """Whether its pipe has broken (the worker died): cheaper than asking the system."""
+        return bool(self._received) and isinstance(self._received[0], Exception)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
         with contextlib.suppress(Exception):
-            self.conn.close()
+            if self._loop is not None and not self.replies.closed:
+                self._loop.remove_reader(self.replies.fileno())
+        for conn in (self.jobs, self.replies):
+            with contextlib.suppress(Exception):
+                conn.close()
 
 
 class QueryPool:
@@ -495,7 +591,9 @@ class QueryPool:
         self._ctx.set_forkserver_preload(
             ["alliance_kg.api.sparql.workers", "pyoxigraph", "alliance_kg.store"]
         )
-        self._idle: asyncio.Queue[_Process] | None = None
+        # Last in, first out: the worker that answered last is warm (its caches, its pages), and
+        # at low load one worker answers everything.
+        self._idle: asyncio.LifoQueue[_Process] | None = None
         self._all: set[_Process] = set()
         self._replacing: set[asyncio.Task[None]] = set()
         self.started = 0
@@ -505,7 +603,7 @@ class QueryPool:
 
     async def start(self, timeout: float = 60.0) -> None:
         """Start the workers and wait until each has opened the store."""
-        self._idle = asyncio.Queue()
+        self._idle = asyncio.LifoQueue()
         procs = [await self._spawn() for _ in range(self.fast_size)]
         for p in procs:
             reply = await p.receive(timeout)
@@ -515,6 +613,7 @@ class QueryPool:
 
     async def _spawn(self) -> _Process:
         p = await asyncio.to_thread(_Process, self._ctx, self.config)
+        p.listen()
         self._all.add(p)
         self.started += 1
         return p
@@ -547,20 +646,23 @@ class QueryPool:
         deadline = loop.time() + timeout
         while True:
             try:
-                proc = await asyncio.wait_for(self._idle.get(), max(deadline - loop.time(), 0))
+                if self._idle.empty():
+                    proc = await asyncio.wait_for(self._idle.get(), max(deadline - loop.time(), 0))
+                else:  # no task to make when a worker is free
+                    proc = self._idle.get_nowait()
             except TimeoutError:
                 raise PoolError(
                     problems.query_busy,
                     f"All {self.fast_size} query workers stayed busy for {timeout:g} s.",
                 ) from None
-            if proc.process.is_alive():
+            if not proc.gone:
                 break
             self._replace(proc)  # it died while idle (killed from outside): use another
         healthy = long = False
         budget_end = deadline if self.fast_budget is None else loop.time() + self.fast_budget
         try:
             try:
-                proc.conn.send(job)
+                proc.jobs.send(job)
             except (OSError, ValueError) as e:  # a worker that died while idle
                 raise PoolError(
                     problems.query_died, f"the query worker had stopped ({e})"
