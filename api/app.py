@@ -22,7 +22,7 @@ from typing import Any
 from alliance_kg.api import reconcile
 from alliance_kg.api.http import problems
 from alliance_kg.api.http.problems import Problem
-from alliance_kg.api.routes import ROUTERS, coverage, entities
+from alliance_kg.api.routes import ROUTERS, coverage, entities, municipalities
 from alliance_kg.api.sparql import graph_store
 from alliance_kg.api.sparql import protocol as sparql
 from alliance_kg.api.sparql.workers import QueryPool
@@ -99,35 +99,47 @@ CORS: dict[str, Any] = {
 
 
 class App(FastAPI):
-    """The FastAPI app, with a short path for the SPARQL protocol: GET and POST ``/sparql`` go
-    straight to the endpoint, past FastAPI's routing, dependency solving and exception
-    middlewares, which were most of a point lookup's time in the web process (py-spy). The
-    short path keeps what the others give every request: the access log, CORS, problem+json
-    for errors and a logged 500 for a bug. FastAPI still routes ``/sparql``'s other methods
-    (the CORS preflight, 405s) and documents the endpoint in the OpenAPI document.
+    """The FastAPI app, with short paths for the most frequent requests: GET and POST
+    ``/sparql`` (the SPARQL protocol), and a government's facts or partners asked plainly
+    (``municipalities.is_plain``). They go straight to their endpoints, past FastAPI's routing,
+    dependency solving and exception middlewares, which were most of a point lookup's time in
+    the web process (py-spy). A short path keeps what the others give every request: the access
+    log, CORS, problem+json for errors and a logged 500 for a bug. FastAPI still routes every
+    other request to these paths (the CORS preflight, HEAD, 405s, malformed parameters) and
+    documents them in the OpenAPI document.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.sparql_path = AccessLog(CORSMiddleware(CatchUnexpected(_sparql_endpoint), **CORS))
+        self.sparql_path = _short_path(_sparql_endpoint)
+        self.municipality_path = _short_path(municipalities.plain_endpoint)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["path"] == "/sparql"
-            and scope["method"] in ("GET", "POST")
-        ):
-            scope["app"] = self
-            await self.sparql_path(scope, receive, send)
-        else:
-            await super().__call__(scope, receive, send)
+        if scope["type"] == "http":
+            if scope["path"] == "/sparql" and scope["method"] in ("GET", "POST"):
+                scope["app"] = self
+                return await self.sparql_path(scope, receive, send)
+            if municipalities.is_plain(scope):
+                scope["app"] = self
+                return await self.municipality_path(scope, receive, send)
+        await super().__call__(scope, receive, send)
+
+
+def _short_path(endpoint: ASGIApp) -> ASGIApp:
+    """An endpoint with what every request gets: problem+json for a :class:`Problem` it
+    raises, a logged 500 for a bug, CORS and the access log."""
+
+    async def problems_answered(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await endpoint(scope, receive, send)
+        except Problem as problem:
+            await problem_response(problem)(scope, receive, send)
+
+    return AccessLog(CORSMiddleware(CatchUnexpected(problems_answered), **CORS))
 
 
 async def _sparql_endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-    try:
-        response = await sparql.sparql(Request(scope, receive))
-    except Problem as problem:
-        response = problem_response(problem)
+    response = await sparql.sparql(Request(scope, receive))
     await response(scope, receive, send)
 
 

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from alliance_kg.api import models
+from alliance_kg.api.routes.municipalities import is_plain
 
 POHANG = "https://w3id.org/alliance-kg/id/municipality/pohang"
 YONGIN = "https://w3id.org/alliance-kg/id/municipality/yongin"
@@ -238,3 +239,40 @@ def test_every_answer_lists_a_fact_once(rest_client):
     assert industries and len(industries) == len(set(industries))
     memberships = [(m["organization"]["id"], m.get("since")) for m in body["memberships"]]
     assert len(memberships) == len(set(memberships))
+
+
+PLAIN_LOOKUPS = [
+    "/municipalities/pohang",
+    "/municipalities/포항시",
+    "/municipalities/nowhere",
+    "/municipalities/pohang/partners",
+    "/municipalities/Q42157/partners?kind=alliance-member",
+    "/municipalities/pohang/partners?as_of=2024-05-14&kind=friendship-city",
+    "/municipalities/pohang/partners?as_of=2024-02-30",
+    "/municipalities/pohang/partners?kind=x",
+    "/municipalities/포항/partners",
+    "/municipalities/nowhere/partners",
+]
+
+
+@pytest.mark.parametrize("url", PLAIN_LOOKUPS)
+def test_plain_lookups_answer_as_the_routes_do(rest_client, url):
+    """A plain lookup takes the app's short path; with one more (ignored) parameter it is no
+    longer plain and goes through FastAPI's route: both answers must be the same."""
+    path, _, query = url.partition("?")
+    routed_url = url + ("&" if query else "?") + "unused=1"
+    for u, plain in ((url, True), (routed_url, False)):
+        scope = {"method": "GET", "path": path, "query_string": u.partition("?")[2].encode()}
+        assert is_plain(scope) is plain, u
+    origin = {"Origin": "https://example.org"}
+    short, routed = (
+        rest_client.get(url, headers=origin),
+        rest_client.get(routed_url, headers=origin),
+    )
+    assert short.status_code == routed.status_code
+    assert short.headers["content-type"] == routed.headers["content-type"]
+    assert short.content == routed.content
+    assert (
+        short.headers["access-control-allow-origin"]
+        == routed.headers["access-control-allow-origin"]
+    )
