@@ -200,9 +200,9 @@ def run(args: argparse.Namespace) -> int:
         validate(args.data)
         return 0
     if args.command == "load":
-        from alliance_kg.loaders.build import load
+        from alliance_kg.loaders.build import Progress, load
 
-        load(args.data, store)
+        load(args.data, store, progress=Progress())
         return 0
     if args.command == "query":
         from alliance_kg.query import run_cli_query
