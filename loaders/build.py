@@ -238,7 +238,7 @@ def _check_shapes(store: ox.Store, files: dict[tuple[str, str], str], phases: Ph
     errors = phases.run(
         "SHACL",
         lambda: shape_errors(store, files, phases.advance),
-        unit="shapes",
+        unit="queries",
         total=len(_shape_checks(store)),
     )
     if errors:
