@@ -215,18 +215,15 @@ def shape_errors(
 ) -> list[RecordError]:
     """What the shapes say about the store's default graph, as errors naming the record (by
     ``files``: (IRI type, id) → file), the property and the shape's message."""
-
-    def run(check: shapes.Check) -> list[shapes.Violation]:
-        found = list(shapes.violations(store, check))
-        advance()
-        return found
-
+    errors = set()
     # The store answers queries without holding the GIL: one thread per core.
     with ThreadPoolExecutor(os.cpu_count()) as pool:
-        found = [v for vs in pool.map(run, _shape_checks(store)) for v in vs]
-    return sorted(
-        {RecordError(*_record_of(v.focus, files), _short(v.path), v.message) for v in found}
-    )
+        found = pool.map(lambda check: list(shapes.violations(store, check)), _shape_checks(store))
+        for violations in found:
+            for v in violations:
+                errors.add(RecordError(*_record_of(v.focus, files), _short(v.path), v.message))
+            advance()
+    return sorted(errors)
 
 
 def _shape_checks(store: ox.Store) -> list[shapes.Check]:

@@ -158,6 +158,12 @@ def test_the_streamed_dump_is_the_in_memory_dump_byte_for_byte(tmp_path):
     assert not list(tmp_path.iterdir())  # the chunks are gone
 
 
+def test_the_default_graph_is_the_merge_of_the_record_graphs(built):
+    store = stores.open_read_only(built)
+    default = set(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert default == set(stores.default_graph_merge(store))
+
+
 def test_progress_on_a_log_is_plain_lines():
     stream = io.StringIO()
     progress = build.Progress(stream, interval=0.05)
