@@ -2,7 +2,7 @@
 
 A load streams, so that its memory grows with the records, not with their quads: records are
 converted one at a time into sorted chunks of N-Quads, the chunks are merged into the canonical
-dump file (:func:`alliance_kg.canonical.write`), the new build directory is bulk-loaded from
+dump file (:mod:`alliance_kg.canonical`), the new build directory is bulk-loaded from
 that file, the shapes are checked by SPARQL over the new store (:mod:`.shapes`), and only then is
 the build swapped in. Each phase is timed with its peak memory (:class:`Phase`).
 """
