@@ -43,6 +43,7 @@ def run(data: Path, store: Path, dump_to: Path | None, parse: bool) -> dict:
     if store.is_symlink():  # the previous run's build: start from nothing, as a first load does
         store.unlink()
     shutil.rmtree(store.parent / (store.name + ".builds"), ignore_errors=True)
+    store.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=store.parent) as scratch:
         dump = dump_to or Path(scratch) / "dump.nq"
         loaded = build.load(data, store, report=lambda m: None, dump_to=dump)
