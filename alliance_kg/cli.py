@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="validate, convert, check shapes and swap in a new store")
     _store_arg(p)
     p.add_argument("--data", type=Path, default=paths.DATA, help="records directory")
+    p.add_argument(
+        "--progress-every",
+        type=float,
+        metavar="SECONDS",
+        help="how often to show the running phase's counter on stderr (default: every second "
+        "on a terminal, else every 30 s; 0: never)",
+    )
 
     p = sub.add_parser("query", help="run a SPARQL query on the store")
     _store_arg(p)
@@ -200,9 +207,10 @@ def run(args: argparse.Namespace) -> int:
         validate(args.data)
         return 0
     if args.command == "load":
-        from alliance_kg.loaders.build import load
+        from alliance_kg.loaders.build import Progress, load
 
-        load(args.data, store)
+        every = args.progress_every
+        load(args.data, store, progress=None if every == 0 else Progress(interval=every))
         return 0
     if args.command == "query":
         from alliance_kg.query import run_cli_query

@@ -89,7 +89,7 @@ ORG_CLASS = {
 
 
 class Converter:
-    """Collects the quads of every record. ``quads()`` gives them in a stable order."""
+    """Turns records into quads, one record at a time (:meth:`by_record`)."""
 
     def __init__(self, records: Records):
         self.records = records
@@ -186,7 +186,9 @@ class Converter:
 
     # -- records ----------------------------------------------------------------------------
 
-    def convert(self) -> list[ox.Quad]:
+    def by_record(self) -> Iterator[list[ox.Quad]]:
+        """The quads of each record in turn (a record may repeat a quad; the canonical dump
+        keeps one), so that a large data set never has all its quads in memory at once."""
         for stem, method in (
             ("sources", self.source),
             ("municipalities", self.municipality),
@@ -209,7 +211,8 @@ class Converter:
         ):
             for record in self.records[stem]:
                 method(record)
-        return list(dict.fromkeys(self.out))  # distinct; canonical.nquads() gives the order
+                yield self.out
+                self.out = []
 
     def source(self, r) -> None:
         self.graph = ox.NamedNode(iri.graph("source", r.id))
@@ -570,7 +573,8 @@ class Converter:
 
 
 def to_quads(records: Records) -> list[ox.Quad]:
-    return Converter(records).convert()
+    """Every record's quads, each once, in a stable order."""
+    return list(dict.fromkeys(q for quads in Converter(records).by_record() for q in quads))
 
 
 def ontology_quads(turtle: bytes) -> Iterator[ox.Quad]:

@@ -1,5 +1,6 @@
 """The loader: promised errors for bad records, determinism, and the atomic swap."""
 
+import io
 import os
 import shutil
 import signal
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from alliance_kg.loaders import build
+from alliance_kg.loaders import build, rdf
 
-from alliance_kg import paths
+from alliance_kg import canonical, paths
 from alliance_kg import store as stores
 from alliance_kg.query import export_bytes, run
 
@@ -134,10 +135,82 @@ def test_all_errors_are_reported_at_once(data):
     assert "record gyeongju, field wikidata" in result.stderr
 
 
+def in_memory_dump(data: Path) -> bytes:
+    """The canonical dump as the loader made it before it streamed: every quad in memory,
+    one sort."""
+    records = build.check_records(data, report=lambda _: None)
+    ontology = (paths.ONTOLOGY / "alliance.ttl").read_bytes()
+    return canonical.nquads(rdf.to_quads(records) + list(rdf.ontology_quads(ontology)))
+
+
+def test_the_streamed_dump_is_the_in_memory_dump_byte_for_byte(tmp_path):
+    expected = in_memory_dump(paths.DATA)
+    assert build.build_quads(paths.DATA, report=lambda _: None, shapes=False)[1] == expected
+    # data/ fits in one chunk; spilled in many, as a large data set is, it gives the same bytes
+    phases = build.Phases(lambda _: None)
+    records = build.check_records(paths.DATA, phases=phases)
+    out = io.BytesIO()
+    chunks = canonical.sorted_chunks(build._quads(records, phases), tmp_path, chunk_quads=5000)
+    assert len(chunks) > 10
+    written = canonical.merge(chunks, out)
+    assert out.getvalue() == expected
+    assert written == (expected.count(b"\n"), canonical.content_hash(expected))
+    assert not list(tmp_path.iterdir())  # the chunks are gone
+
+
+def test_the_default_graph_is_the_merge_of_the_record_graphs(built):
+    store = stores.open_read_only(built)
+    default = set(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert default == set(stores.default_graph_merge(store))
+
+
+def test_progress_on_a_log_is_plain_lines():
+    stream = io.StringIO()
+    progress = build.Progress(stream, interval=0.05)
+    phases = build.Phases(lambda _: None, progress)
+    phases.run(
+        "counting", lambda: [phases.advance() or time.sleep(0.02) for _ in range(10)], "rows", 10
+    )
+    lines = stream.getvalue().splitlines()
+    assert lines and all(line.startswith("  counting: ") for line in lines)
+    assert "\r" not in stream.getvalue() and lines[-1].endswith("/10 rows")
+
+
+@pytest.mark.slow  # a full load
+def test_a_shape_error_fails_the_load_and_leaves_the_store(built, monkeypatch):
+    labels = rdf.Converter.labels
+
+    def without_english(self, node, ko, en, *args, **kwargs):
+        labels(self, node, ko, en, *args, **kwargs)
+        if node.value == POHANG:  # as if rdf.py had lost Pohang's English label
+            self.out = [q for q in self.out if not (q.subject == node and q.object.value == en)]
+
+    monkeypatch.setattr(rdf.Converter, "labels", without_english)
+    before = stores.current_build(built)
+    with pytest.raises(build.BuildFailed) as failed:
+        build.load(paths.DATA, built, report=lambda _: None)
+    assert [str(e) for e in failed.value.errors] == [
+        "municipalities.csv: record pohang, field rdfs:label: "
+        "Missing English label: rdfs:label needs a value tagged @en."
+    ]
+    assert stores.current_build(built) == before
+    assert not list(stores.builds_dir(built).glob("partial-*"))
+
+
 @pytest.mark.slow  # full loads
 def test_same_records_give_the_same_dump(tmp_path, built):
     other = tmp_path / "again" / "store"
-    build.load(paths.DATA, other)
+    loaded = build.load(paths.DATA, other, report=lambda _: None)
+    assert [p.name for p in loaded.phases] == [
+        "read and validate",
+        "cross-record checks",
+        "convert to RDF",
+        "serialize N-Quads",
+        "write store",
+        "SHACL",
+        "optimize store",
+    ]
+    assert all(p.seconds >= 0 and p.peak_rss_mb > 0 for p in loaded.phases)
     first = export_bytes(stores.open_read_only(built), "nquads")
     assert first == export_bytes(stores.open_read_only(other), "nquads")
     assert first == build.build_quads(paths.DATA, report=lambda _: None)[1]
