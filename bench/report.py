@@ -307,7 +307,7 @@ def render(results: dict) -> str:
         table(["scale", "p50 ms", "p99 ms", "max ms", "lookups", "runaways"], rows),
         "",
     ]
-    out += [NOTES_HEAD, targets(results), NOTES_TAIL]
+    out += [targets(results), NOTES]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -364,68 +364,35 @@ def targets(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-NOTES_HEAD = """## 1000x: what ran, what did not, and how it would be done
+NOTES = """
+## Notes on this run
 
-At 1000x (about 245,000 local governments and 1.96 million agreements) the harness generates the
-records (table above) and stops there: the loader as written cannot take them on this machine.
-
-- *Read and validate* parsed YAML with PyYAML's pure-Python `SafeLoader` in the 100x run: about
-  1,300 records a second (219,000 records in 171 s), so 2.2 million records would have taken
-  about 30 minutes. `loaders/read.py` now uses libyaml's `CSafeLoader` with the same rules (the
-  10x row: 2.7 s instead of 9.0 s), which brings 1000x to roughly 10 minutes.
-- *Convert* keeps every quad as a Python object (it now sorts them once, as serialized lines):
-  about 46 million quads at 1000x; the loader's peak RSS at 100x was 5.6 GB for 4.1 million
-  quads, so tens of gigabytes at 1000x, beyond the 24 GB here.
-- *SHACL* copies the union graph into rdflib's in-memory store and runs pyshacl: minutes at 10x,
-  so hours and tens of gigabytes at 1000x. Not run at 100x either.
-
-At that size the load would stream instead: parse with libyaml and validate each file with one
-pydantic `TypeAdapter(list[Model])`; convert record by record, writing each record's named graph
-as sorted N-Quads lines in record-id order (each record is a graph of its own, so the dump stays
-byte-for-byte deterministic without a global sort in memory); `bulk_load` from that file rather
-than from bytes; and check the shapes as SPARQL on the new store (the shapes only look one hop
-from their focus nodes, so each is one query over the store, in parallel with the others) or run
-pyshacl per shard of records with the types of the nodes they point at. Serving needs nothing new:
-the store is RocksDB on disk, and the REST name index grows with the number of governments (see
-the memory table).
-
-"""
-NOTES_TAIL = """
-## Why the missed targets miss, and what would reach them
-
-- **REST with 16 clients.** One client gets a partner lookup in well under a millisecond; with 16
-  the server is saturated and the latency is queueing: by Little's law p50 ≈ 16 / throughput.
-  p50 under 5 ms with 16 clients always in flight needs more than 3,200 requests a second; one
-  uvicorn process tops out at the req/s above (Python work per request: routing, middleware,
-  pydantic models, JSON). Profiling (py-spy) found a third of the event loop's time in
-  re-resolving the store's symbolic link on every request and another slice in handing cache
-  hits to a thread; both are fixed in `api/backend.py` (16-client throughput on 8 repeated keys
-  568 → about 750 req/s). Uncached lookups were slower still: the `partners` query joined its
-  `GRAPH ?graph { ... }` pattern after an `OPTIONAL`, which Oxigraph evaluates as a whole and
-  hashes (every agreement, every typed node), so one lookup took about 90 ms at 10x (200–300 ms
-  at 100x); `queries/partners.rq` now puts that pattern before the `OPTIONAL`s (same answers,
-  checked on 21 keys × 3 parameter sets): 8–20 ms at 10x, 5 ms p50 at 100x in the table above.
-  The remaining cost of an uncached lookup is the outer `OPTIONAL`s and the sort. What is left
-  of the cached path is mostly the
-  socket write and FastAPI/pydantic per request. The project now depends on `uvicorn[standard]`
-  (uvloop and httptools, which uvicorn picks up by itself): the 1x row above meets the target
-  with them. At 10x and 100x the lookups are uncached queries of several milliseconds each, and
-  16 of them in flight on 2 cores (one of them taken by the client) queue; reaching the target
-  there needs several web processes (`uvicorn --workers`, each with its own read-only store),
-  a larger answer cache, and a machine with a core for the client.
-- **`/sparql` against Oxigraph.** Every query goes through FastAPI, content negotiation, the
-  protocol checks and a pipe to a worker process, and back: about 1 ms of Python per request
-  (`ASK {}` row above) where Oxigraph's Rust server needs 0.07 ms. On small answers that fixed
-  cost dominates, so the mix runs at the ratio above. The timeout machinery itself is a quarter
-  of a millisecond (table above); the rest is the web layer. The same remedies apply (more web
-  processes: the workers already give parallel query evaluation), plus answering small results
-  without re-encoding them.
-- **Load.** Conversion and write keep up with raw `bulk_load` (ratios above); SHACL (rdflib) is the
-  slow phase, and reading was until `loaders/read.py` moved to libyaml. Growth is not linear: from
-  10x to 100x (10.8 × the quads) read and validate took 19 × as long, conversion 37 × (it sorted
-  every quad by its text, then every line again, with millions of live Python objects), the write
-  18 × and raw `bulk_load` itself 22 ×. The 100x load shared the machine with another engineer's CI
-  and reliability suites (it got about two thirds of a core), which inflates all four; the engine
-  growing as fast as our write says part of it is RocksDB, not Python. Streaming the conversion (as
-  for 1000x above) would remove the sort and the objects.
+- **Shared machine.** Two cores, with the load averages in the first table: this run's own
+  processes (loader or server, wrk, the query workers) make up most of it. Latencies at 16
+  clients are queueing: by Little's law p50 ≈ 16 / throughput.
+- **REST.** A plain lookup (`/municipalities/{key}` or `/partners` with at most `kind` and
+  `as_of`) takes the app's short path past FastAPI's routing and answers JSON kept per
+  government, so its cost no longer grows with the data. *kB per government* is the web
+  process's growth over the two first lookups divided by all local governments, tables and
+  what their build left behind together.
+- **SPARQL.** Point lookups pay a fixed cost of the web process and the worker pipe (the `ASK {}`
+  row): about 0.5–1 ms over Oxigraph's own server. From 10x on the mix is bound by the two
+  heavy queries (*aggregate over agreements*, *partners two hops*), which take about as long in
+  either server; at 100x Oxigraph's server, answering over the union of the named graphs
+  (`--union-default-graph`), is slower on them than our store, which keeps that union as its
+  default graph.
+- **Point lookups beside runaways.** Every lookup is answered, but after hundreds of
+  milliseconds: two runaways fill both long-query places and keep the two cores busy, and the
+  other two take a fast worker each for the quarter second before they are refused, so lookups
+  wait for a free worker, and for the fresh workers that replace the killed ones to start.
+- **Load.** The loader streams (sorted chunks on disk merged into the dump, `bulk_load` from the
+  file) and checks the shapes by SPARQL over the new store: memory no longer holds the graph, and
+  the shape check, not Python, is the slowest phase at 100x. *write store* loads each triple twice
+  (its record graph and the default graph), so it takes about twice the raw `bulk_load`.
+  *optimize store* does no work on a fresh bulk-loaded store.
+- **1000x** was not run from this commit: the load would have taken most of an hour here, and
+  a standalone run of the streaming loader (an earlier commit of it, on a machine shared with
+  other work) read, converted and wrote the store (130 s, 105 s, 893 s, 112 s, 675 s for the
+  first five phases, 6.0 GB peak) and ran 276 of the 277 shape queries in 21 minutes, then spent
+  more than five minutes on the last one before it was stopped.
 """
