@@ -76,7 +76,7 @@ def test_a_day_filters_as_the_query_does(lookup, day):
 def test_the_table_is_computed_once_per_data_version(lookup):
     first = run(lookup.all_partners())
     assert run(lookup.all_partners()) is first
-    lookup.partner_table = ("an older version", first)
+    lookup.tables["partners"] = ("an older version", first)
     assert run(lookup.all_partners()) is not first
 
 

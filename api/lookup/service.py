@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
@@ -539,11 +539,9 @@ class Lookup:
     queries: dict[str, canned.CannedQuery]
     indexes: dict[str, NameIndex] = field(default_factory=dict)
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
-    # The read model of partners: every government's ties, with the data version they were
-    # computed for (one query per version, instead of one per lookup).
-    partner_table: tuple[Any, dict[str, list[Tie]]] | None = None
-    # The read model of facts: every government's MunicipalityDetail as JSON, with its version.
-    detail_table: tuple[Any, dict[str, bytes]] | None = None
+    # The read model: every government's ties ("partners") and facts as JSON ("details"), each
+    # with the data version it was computed for (built once per version, not per lookup).
+    tables: dict[str, tuple[Any, dict]] = field(default_factory=dict)
 
     # --- canned queries and indexes ---------------------------------------------------------
 
@@ -665,29 +663,19 @@ class Lookup:
     async def all_details(self) -> dict[str, bytes]:
         """Every local government's facts as JSON, by IRI, computed once per data version from
         ``municipality-facts`` (the ``municipality`` query for all of them at once)."""
-        version = self.backend.version()
-        table = self.detail_table
-        if table is not None and table[0] == version:
-            return table[1]
-        async with self.locks.setdefault("details", asyncio.Lock()):
-            table = self.detail_table
-            if table is None or table[0] != version:
-                try:
-                    facts = await self.backend.tuples(
-                        self.query("municipality-facts"), MunicipalityFact
-                    )
-                except BackendError as error:
-                    raise problems.store_unavailable(str(error)) from error
-                by: dict[str, list[MunicipalityFact]] = {}
-                for f in facts:
-                    by.setdefault(f.municipality, []).append(f)
-                del facts
-                details = {
-                    e.id: detail_of(e, [bindings(f) for f in by.get(e.id, [])])
-                    for e in (await self.municipalities()).entries
-                }
-                table = self.detail_table = (version, details)
-        return table[1]
+
+        async def build() -> dict[str, bytes]:
+            facts = await self.backend.tuples(self.query("municipality-facts"), MunicipalityFact)
+            by: dict[str, list[MunicipalityFact]] = {}
+            for f in facts:
+                by.setdefault(f.municipality, []).append(f)
+            del facts
+            return {
+                e.id: detail_of(e, [bindings(f) for f in by.get(e.id, [])])
+                for e in (await self.municipalities()).entries
+            }
+
+        return await self.table("details", build)
 
     async def partners(
         self, municipality_key: str | Entry, kind: str | None = None, as_of: str | None = None
@@ -732,26 +720,29 @@ class Lookup:
     async def all_partners(self) -> dict[str, list[Tie]]:
         """Every local government's ties, by IRI, computed once per data version from three
         plain queries over the whole store (:func:`joined_partners`)."""
+
+        async def build() -> dict[str, list[Tie]]:
+            tuples, query = self.backend.tuples, self.query
+            agreements = await tuples(query("agreement-parties"), AgreementParty)
+            members = await tuples(query("organization-members"), OrganizationMember)
+            sources = await tuples(query("graph-sources"), GraphSource)
+            return joined_partners(agreements, members, sources, await self.municipalities())
+
+        return await self.table("partners", build)
+
+    async def table(self, name: str, build: Callable[[], Awaitable[dict]]) -> dict:
+        """A table of the read model, built once per data version, one build at a time."""
         version = self.backend.version()
-        table = self.partner_table
+        table = self.tables.get(name)
         if table is not None and table[0] == version:
             return table[1]
-        async with self.locks.setdefault("partners", asyncio.Lock()):
-            table = self.partner_table
+        async with self.locks.setdefault(name, asyncio.Lock()):
+            table = self.tables.get(name)
             if table is None or table[0] != version:
                 try:
-                    agreements = await self.backend.tuples(
-                        self.query("agreement-parties"), AgreementParty
-                    )
-                    members = await self.backend.tuples(
-                        self.query("organization-members"), OrganizationMember
-                    )
-                    sources = await self.backend.tuples(self.query("graph-sources"), GraphSource)
+                    table = self.tables[name] = (version, await build())
                 except BackendError as error:
                     raise problems.store_unavailable(str(error)) from error
-                index = await self.municipalities()
-                table = (version, joined_partners(agreements, members, sources, index))
-                self.partner_table = table
         return table[1]
 
     async def municipality_partners(
