@@ -4,9 +4,6 @@ The load is the loader's own (``alliance_kg.loaders.build.load``, as ``alliance-
 it) and the figures are its phases: seconds and peak RSS of each. Beside them the canonical
 dump goes through a bare ``Store.bulk_load`` into a fresh directory, the engine's limit.
 Prints one JSON object: quads, dump bytes, seconds and peak RSS MB per phase, peak RSS.
-
-The loader always checks the shapes now (by SPARQL, phase "SHACL"): ``--shacl`` is accepted
-for bench/__main__.py's command line and changes nothing.
 """
 
 from __future__ import annotations
@@ -15,31 +12,13 @@ import argparse
 import json
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
-import yaml
 from alliance_kg.loaders import build
-from alliance_kg.loaders.read import _Loader
 
 
-def _parse_only(data: Path, loader: type) -> float:
-    """Seconds to parse every YAML file of ``data`` with ``loader`` (no validation)."""
-    started = time.perf_counter()
-    for path in sorted(data.glob("*.yaml")):
-        yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    return time.perf_counter() - started
-
-
-class _CLoader(yaml.CSafeLoader):
-    """The loader's YAML rules (no implicit dates or booleans) on libyaml's C parser."""
-
-
-_CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-
-
-def run(data: Path, store: Path, dump_to: Path | None, parse: bool) -> dict:
+def run(data: Path, store: Path, dump_to: Path | None) -> dict:
     if store.is_symlink():  # the previous run's build: start from nothing, as a first load does
         store.unlink()
     shutil.rmtree(store.parent / (store.name + ".builds"), ignore_errors=True)
@@ -57,7 +36,7 @@ def run(data: Path, store: Path, dump_to: Path | None, parse: bool) -> dict:
             s.flush()
 
         build.Phases(report=lambda m: None, done=phases).run("raw bulk_load", bulk)
-    out = {
+    return {
         "quads": loaded.quads,
         "dump_bytes": loaded.dump_bytes,
         "phases": {p.name: p.seconds for p in phases},
@@ -65,21 +44,15 @@ def run(data: Path, store: Path, dump_to: Path | None, parse: bool) -> dict:
         # Each phase starts its own high-water mark, so the process's peak is the largest.
         "peak_rss_mb": round(max(p.peak_rss_mb for p in loaded.phases), 1),
     }
-    if parse:  # how much of "read and validate" is the pure-Python YAML parser
-        out["yaml_parse_python"] = _parse_only(data, _Loader)
-        out["yaml_parse_libyaml"] = _parse_only(data, _CLoader)
-    return out
 
 
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("data", type=Path)
     p.add_argument("store", type=Path)
-    p.add_argument("--shacl", action="store_true", help="no-op: the loader always checks shapes")
     p.add_argument("--dump", type=Path)
-    p.add_argument("--parse", action="store_true")
     a = p.parse_args()
-    print(json.dumps(run(a.data, a.store, a.dump, a.parse)))
+    print(json.dumps(run(a.data, a.store, a.dump)))
 
 
 if __name__ == "__main__":
