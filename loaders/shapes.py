@@ -219,7 +219,7 @@ class _Translator:
         path = self.graph.value(shape, "path")
         if path is None:
             return self._all([self.node_constraints(shape, x)])
-        return self.property_constraints(shape, self.path(path), x)
+        return self.property_constraints(shape, self.steps(path), x)
 
     def node_constraints(self, shape, x: str, properties: bool = True) -> str:
         """The shape's constraints on the node itself, and those of its property shapes
@@ -237,23 +237,23 @@ class _Translator:
                 raise UnsupportedShape(f"{shape}: sh:{name} in a shape without sh:path")
         return self._all(parts)
 
-    def property_constraints(self, shape, path: str, x: str) -> str:
+    def property_constraints(self, shape, steps: list[str], x: str) -> str:
         components = self.graph.components(shape)
         given = dict(components)
+        path = "/".join(steps)
         parts = []
-        v = self.fresh()
-        each = [
-            self.value_constraint(shape, name, value, v)
-            for name, value in components
-            if name in VALUE_COMPONENTS
-        ]
-        if each:
-            parts.append(f"NOT EXISTS {{ {x} {path} {v} FILTER(!({self._all(each)})) }}")
+        values = [(name, value) for name, value in components if name in VALUE_COMPONENTS]
+        if values:
+
+            def fails(v):
+                return f"!({self._all([self.value_constraint(shape, *c, v) for c in values])})"
+
+            parts.append(f"!{self.some(x, steps, fails)}")
         for name, value in components:
             if name == "minCount":
-                parts.append(self.at_least(x, path, int(value.value)))
+                parts.append(self.at_least(x, steps, int(value.value)))
             elif name == "maxCount":
-                parts.append(f"!{self.at_least(x, path, int(value.value) + 1)}")
+                parts.append(f"!{self.at_least(x, steps, int(value.value) + 1)}")
             elif name == "hasValue":
                 parts.append(f"EXISTS {{ {x} {path} {value} }}")
             elif name == "uniqueLang" and value.value == "true":
@@ -272,11 +272,11 @@ class _Translator:
 
                 if "qualifiedMinCount" in given:
                     parts.append(
-                        self.at_least(x, path, int(given["qualifiedMinCount"].value), fits)
+                        self.at_least(x, steps, int(given["qualifiedMinCount"].value), fits)
                     )
                 if "qualifiedMaxCount" in given:
                     n = int(given["qualifiedMaxCount"].value) + 1
-                    parts.append(f"!{self.at_least(x, path, n, fits)}")
+                    parts.append(f"!{self.at_least(x, steps, n, fits)}")
         return self._all(parts)
 
     def value_constraint(self, shape, name: str, value, x: str) -> str:
@@ -319,23 +319,37 @@ class _Translator:
         t = self.fresh()
         return f"{x} {TYPE} {t} VALUES {t} {{ {' '.join(f'<{n}>' for n in sorted(names))} }}"
 
-    def at_least(self, x: str, path: str, n: int, fits: Callable | None = None) -> str:
-        """Whether ``x`` has ``n`` distinct values along ``path`` (that fit, if given)."""
+    def at_least(self, x: str, steps: list[str], n: int, fits: Callable | None = None) -> str:
+        """Whether ``x`` has ``n`` distinct values along the path (that fit, if given)."""
         if n <= 0:
             return "true"
+        if n == 1:
+            return self.some(x, steps, fits)
         values = [self.fresh() for _ in range(n)]
-        patterns = " . ".join(f"{x} {path} {v}" for v in values)
+        patterns = " . ".join(f"{x} {'/'.join(steps)} {v}" for v in values)
         tests = [f"!sameTerm({a}, {b})" for i, a in enumerate(values) for b in values[i + 1 :]]
         tests += [fits(v) for v in values] if fits else []
         where = f" FILTER({self._all(tests)})" if tests else ""
         return f"EXISTS {{ {patterns}{where} }}"
 
-    def path(self, path) -> str:
+    def some(self, x: str, steps: list[str], test: Callable | None = None) -> str:
+        """Whether ``x`` has a value along the path (that passes ``test``, if given).
+
+        One EXISTS per step, each starting from the node the step before bound: given a
+        sequence as one pattern, Oxigraph may start at its far end, which made a two-step
+        check (ak:parent/ak:level) grow with the square of the data.
+        """
+        v = self.fresh()
+        inner = self.some(v, steps[1:], test) if steps[1:] else test(v) if test else None
+        return f"EXISTS {{ {x} {steps[0]} {v}{f' FILTER({inner})' if inner else ''} }}"
+
+    def steps(self, path) -> list[str]:
+        """The IRIs of a path, one per step."""
         if isinstance(path, ox.NamedNode):
-            return str(path)
+            return [str(path)]
         steps = self.graph.out.get(path, [])
         if any(p == RDF + "first" for p, _ in steps):  # a sequence path
-            return "(" + "/".join(self.path(step) for step in self.graph.items(path)) + ")"
+            return [iri for step in self.graph.items(path) for iri in self.steps(step)]
         raise UnsupportedShape(f"path {path}: only IRIs and sequences are translated")
 
     @staticmethod
