@@ -1,5 +1,6 @@
 """The loader: promised errors for bad records, determinism, and the atomic swap."""
 
+import gc
 import io
 import os
 import shutil
@@ -195,6 +196,7 @@ def test_a_shape_error_fails_the_load_and_leaves_the_store(built, monkeypatch):
     ]
     assert stores.current_build(built) == before
     assert not list(stores.builds_dir(built).glob("partial-*"))
+    assert gc.isenabled()  # the load turns the cycle collector off while it runs, and back on
 
 
 @pytest.mark.slow  # full loads
