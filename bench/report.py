@@ -64,9 +64,9 @@ def render(results: dict) -> str:
         "20 sequential requests per SPARQL query (5 for rdflib-endpoint), of 2 wrk runs of 5 s "
         "for the SPARQL mix. Ratios compare figures measured in the same run. Clients: `wrk` "
         "with one thread pinned to the last core (`taskset`), over loopback; the servers are not "
-        "pinned, so they share that core with the client. The machine was shared: other "
-        "engineers' test suites (CI, a reliability suite) ran during parts of this run, so "
-        "absolute figures are noisy; the ratios are what to compare.",
+        "pinned, so they share that core with the client. The load averages in the first table "
+        "say what else the machine carried; absolute figures move from run to run, the ratios "
+        "are what to compare.",
         "",
         "## Data at each scale",
         "",
@@ -367,7 +367,7 @@ def targets(results: dict) -> str:
 NOTES = """
 ## Notes on this run
 
-- **Shared machine.** Two cores, with the load averages in the first table: this run's own
+- **Load on the machine.** Two cores, with the load averages in the first table: this run's own
   processes (loader or server, wrk, the query workers) make up most of it. Latencies at 16
   clients are queueing: by Little's law p50 ≈ 16 / throughput.
 - **REST.** A plain lookup (`/municipalities/{key}` or `/partners` with at most `kind` and
@@ -375,24 +375,32 @@ NOTES = """
   government, so its cost no longer grows with the data. *kB per government* is the web
   process's growth over the two first lookups divided by all local governments, tables and
   what their build left behind together.
-- **SPARQL.** Point lookups pay a fixed cost of the web process and the worker pipe (the `ASK {}`
-  row): about 0.5–1 ms over Oxigraph's own server. From 10x on the mix is bound by the two
-  heavy queries (*aggregate over agreements*, *partners two hops*), which take about as long in
-  either server; at 100x Oxigraph's server, answering over the union of the named graphs
-  (`--union-default-graph`), is slower on them than our store, which keeps that union as its
-  default graph.
+- **SPARQL.** From 10x on the mix is bound by the two heavy queries (*aggregate over
+  agreements*, *partners two hops*), which take about as long in either server; from 10x
+  Oxigraph's server, answering over the union of the named graphs (`--union-default-graph`), is
+  slower on them than our store, which keeps that union as its default graph.
+- **Point lookups** pay a fixed cost of two processes (the `ASK {}` row: about 0.5–0.7 ms over
+  Oxigraph's own server), so their ratio to Oxigraph's sits near 2 and moves with the run: a
+  median of 20 requests, 1.2–2.4 across scales here, 2.1–2.4 in a side-by-side check of 300
+  requests on the 10x store. Timestamps in a server on the 10x store put a point lookup
+  (about 0.9–1.0 ms inside the app) at 0.14 ms in the web process before the job leaves, 0.5 ms
+  until the reply is read (the query and its JSON take about 0.3 ms of it in the worker), 0.08 ms
+  to resume and 0.2 ms to write the answer. A bare uvicorn app answers as fast as Oxigraph's
+  server (0.17 against 0.15–0.20 ms), and a bare pipe round trip between two processes takes
+  60–70 µs across this machine's cores (8 µs on one). Tried, without a measurable gain: an
+  answer's head and body in one `send`, the worker's reply in one write, the whole server on one
+  core. The worker process is what makes a query's timeout a kill, and it is this cost.
 - **Point lookups beside runaways.** Every lookup is answered, but after hundreds of
   milliseconds: two runaways fill both long-query places and keep the two cores busy, and the
   other two take a fast worker each for the quarter second before they are refused, so lookups
   wait for a free worker, and for the fresh workers that replace the killed ones to start.
 - **Load.** The loader streams (sorted chunks on disk merged into the dump, `bulk_load` from the
-  file) and checks the shapes by SPARQL over the new store: memory no longer holds the graph, and
-  the shape check, not Python, is the slowest phase at 100x. *write store* loads each triple twice
-  (its record graph and the default graph), so it takes about twice the raw `bulk_load`.
-  *optimize store* does no work on a fresh bulk-loaded store.
-- **1000x** was not run from this commit: the load would have taken most of an hour here, and
-  a standalone run of the streaming loader (an earlier commit of it, on a machine shared with
-  other work) read, converted and wrote the store (130 s, 105 s, 893 s, 112 s, 675 s for the
-  first five phases, 6.0 GB peak) and ran 276 of the 277 shape queries in 21 minutes, then spent
-  more than five minutes on the last one before it was stopped.
+  file) and checks the shapes by SPARQL over the new store; Python's cycle collector is off
+  while it runs (at 100x it had been half of reading the records). The shape check is the
+  slowest phase from 100x: its slowest queries, over agreements, grow 11–13 times for ten times
+  the data. *write store* loads each triple twice (its record graph and the default graph), so
+  it takes up to twice the raw `bulk_load`. *optimize store* does no work on a fresh
+  bulk-loaded store.
+- **1000x** is loaded, not served. Its peak memory is in reading and converting the records,
+  which are all held until the dump is written.
 """
