@@ -7,6 +7,7 @@ gives for it alone."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -98,3 +99,30 @@ def test_every_governments_facts_are_what_its_own_query_gives(lookup, monkeypatc
     for entry in run(lookup.municipalities()).entries:
         rows = run(lookup.rows("municipality", municipality=entry.id))
         assert table[entry.id] == service.detail_of(entry, rows), entry.id
+
+
+@pytest.mark.parametrize(
+    ("table", "work"),
+    [("all_partners", "joined_partners"), ("all_details", "details_by_government")],
+)
+def test_a_table_is_built_off_the_event_loop(store_location, monkeypatch, table, work):
+    # The build's Python work waits, in whatever thread runs it, until this coroutine has run
+    # beside it: on the event loop it would wait in vain, and the build would fail.
+    running, go_on = threading.Event(), threading.Event()
+    real = getattr(service, work)
+
+    def waits_for_the_loop(*args):
+        running.set()
+        assert go_on.wait(10), "the event loop stood still while the table was built"
+        return real(*args)
+
+    monkeypatch.setattr(service, work, waits_for_the_loop)
+    fresh = Lookup(EmbeddedBackend(store_location), canned.load_all())
+
+    async def scenario():
+        build = asyncio.create_task(getattr(fresh, table)())
+        assert await asyncio.to_thread(running.wait, 10)
+        go_on.set()
+        return await build
+
+    assert run(scenario())
