@@ -133,8 +133,8 @@ def _peak_rss_mb() -> float:
 
 def batch(job: Callable) -> Callable:
     """Run ``job`` with Python's cycle collector off. A load holds millions of record objects
-    and makes almost no cycles, and each full collection walked all of them: at 100x it was
-    half the time of reading the records, and it grows with the square of the data."""
+    and makes almost no cycles, and each full collection walked all of them: at 100x that was
+    half the time of reading the records."""
 
     @functools.wraps(job)
     def run(*args, **kwargs):
